@@ -1,0 +1,346 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using EeFunctions.Raster.Gdal;
+using Microsoft.Extensions.Options;
+
+namespace EeFunctions.Raster.Tiles;
+
+/// <summary>What a tiling run wrote.</summary>
+public sealed record TilingResult(TilesetLayout Layout, long TilesWritten, long BytesWritten);
+
+/// <summary>
+/// Cuts a GDAL-readable source into level-0 tiles and builds the pyramid above them, in managed code, in
+/// parallel per tile (bounded by <see cref="RasterOptions.MaxParallelism"/>). GDAL work is synchronous and
+/// each unit of work opens its own dataset, so no GDAL handle is shared between threads or held across an await.
+/// </summary>
+public sealed class RasterTiler
+{
+    private const long ChunkBudgetBytes = 64L * 1024 * 1024;
+
+    private readonly RasterOptions _options;
+
+    public RasterTiler(RasterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+    }
+
+    public RasterTiler(IOptions<RasterOptions> options)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
+    /// <summary>
+    /// The tileset layout for a source: its grid and CRS, the tile size from options, one entry per band
+    /// (default names B1…, policy MEAN, no-data from the source). All bands share the union of their types.
+    /// </summary>
+    public TilesetLayout CreateLayout(string sourcePath, IReadOnlyList<PyramidingPolicy>? policies = null, IReadOnlyList<string>? bandNames = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        using var dataset = GdalDataset.Open(sourcePath);
+        RasterLimits.CheckSource(_options, dataset.Width, dataset.Height, sourcePath);
+        var count = dataset.BandCount;
+        if (count == 0)
+        {
+            throw new RasterFormatException($"'{GdalDataset.DisplayPath(sourcePath)}' has no raster bands.");
+        }
+
+        if (policies is not null && policies.Count != count)
+        {
+            throw new ArgumentException($"{policies.Count} pyramiding policies given for {count} bands.", nameof(policies));
+        }
+
+        if (bandNames is not null && bandNames.Count != count)
+        {
+            throw new ArgumentException($"{bandNames.Count} band names given for {count} bands.", nameof(bandNames));
+        }
+
+        var type = 0;
+        var bands = new List<TilesetBand>();
+        var flags = new HashSet<int>();
+        var anyNoData = false;
+        for (var b = 1; b <= count; b++)
+        {
+            var code = GdalApi.GDALGetRasterDataType(dataset.Band(b));
+            if (!((RasterDataType)code).IsSupported())
+            {
+                throw new RasterFormatException($"Band {b} has pixel type {RasterDataTypeExtensions.GdalName(code)}, which cannot be tiled.");
+            }
+
+            type = type == 0 ? code : GdalApi.GDALDataTypeUnion(type, code);
+            var noData = dataset.NoData(b);
+            anyNoData |= noData is not null;
+            flags.Add(GdalApi.GDALGetMaskFlags(dataset.Band(b)));
+            bands.Add(new TilesetBand(
+                bandNames?[b - 1] ?? string.Create(CultureInfo.InvariantCulture, $"B{b}"),
+                policies?[b - 1] ?? PyramidingPolicy.Mean,
+                noData));
+        }
+
+        var dataType = (RasterDataType)type;
+        if (!dataType.IsSupported())
+        {
+            throw new RasterFormatException($"The bands' common pixel type {RasterDataTypeExtensions.GdalName(type)} cannot be tiled.");
+        }
+
+        var mixedSample = bands.Any(x => x.Policy == PyramidingPolicy.Sample) && bands.Any(x => x.Policy != PyramidingPolicy.Sample);
+        var maskPerBand = count > 1 && (flags.Count > 1 || anyNoData || !dataType.IsInteger() || mixedSample);
+        return new TilesetLayout
+        {
+            Width = dataset.Width,
+            Height = dataset.Height,
+            TileSize = _options.TileSize,
+            DataType = dataType,
+            Bands = bands,
+            MaskPerBand = maskPerBand,
+            Transform = dataset.GetGeoTransform() ?? GeoTransform.Identity,
+            CrsWkt = dataset.ProjectionWkt,
+        };
+    }
+
+    /// <summary>
+    /// Writes the level-0 tiles of <paramref name="sourcePath"/> and, with <paramref name="buildPyramid"/>, every
+    /// pyramid level, each parent made from its four children as soon as they exist (children stay in memory,
+    /// so nothing is decoded again).
+    /// </summary>
+    public async Task<TilingResult> TileAsync(string sourcePath, TilesetLayout layout, TilesetKey key, ITileStore store, bool buildPyramid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(store);
+        RasterLimits.CheckSource(_options, layout.Width, layout.Height, sourcePath);
+        var counters = new Counters();
+        var pyramid = buildPyramid ? new PyramidAccumulator(this, layout, key, store, counters) : null;
+        await Parallel.ForEachAsync(
+            Units(layout),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
+            async (unit, ct) =>
+            {
+                var strip = ReadStrip(sourcePath, layout, unit);
+                for (var column = unit.FirstColumn; column < unit.EndColumn; column++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var bounds = layout.TileBounds(0, unit.Row, column);
+                    var tile = unit.FirstColumn == column && unit.EndColumn == column + 1
+                        ? strip
+                        : strip.Crop(bounds.X - unit.FirstColumn * layout.TileSize, 0, bounds.Width, bounds.Height);
+                    await WriteTileAsync(store, key.Tile(0, unit.Row, column), tile, layout, counters, ct);
+                    if (pyramid is not null)
+                    {
+                        await pyramid.AddAsync(0, unit.Row, column, tile, ct);
+                    }
+                }
+            });
+
+        return new TilingResult(layout, counters.Tiles, counters.Bytes);
+    }
+
+    /// <summary>
+    /// Builds pyramid levels 1 and up from level-0 tiles already in the store (the fan-out form: each parent
+    /// tile is read, reduced and written on its own).
+    /// </summary>
+    public async Task<TilingResult> BuildPyramidAsync(TilesetLayout layout, TilesetKey key, ITileStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(store);
+        var counters = new Counters();
+        for (var level = 1; level < layout.LevelCount; level++)
+        {
+            var parents = from row in Enumerable.Range(0, layout.Rows(level))
+                          from column in Enumerable.Range(0, layout.Columns(level))
+                          select (row, column);
+            var current = level;
+            await Parallel.ForEachAsync(
+                parents,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
+                async (parent, ct) =>
+                {
+                    var children = new PixelBlock?[4];
+                    for (var q = 0; q < 4; q++)
+                    {
+                        var (row, column) = (parent.row * 2 + q / 2, parent.column * 2 + q % 2);
+                        if (row >= layout.Rows(current - 1) || column >= layout.Columns(current - 1))
+                        {
+                            continue;
+                        }
+
+                        var address = key.Tile(current - 1, row, column);
+                        var bytes = await store.ReadAsync(address, ct) ?? throw new InvalidOperationException($"Tile {address} is missing.");
+                        children[q] = TileCodec.Decode(bytes, layout.DataType, layout.BandCount, layout.MaskBandCount);
+                    }
+
+                    await WriteParentAsync(store, key, layout, current, parent.row, parent.column, children, counters, ct);
+                });
+        }
+
+        return new TilingResult(layout, counters.Tiles, counters.Bytes);
+    }
+
+    private async Task<PixelBlock> WriteParentAsync(ITileStore store, TilesetKey key, TilesetLayout layout, int level, int row, int column, PixelBlock?[] children, Counters counters, CancellationToken ct)
+    {
+        var bounds = layout.TileBounds(level, row, column);
+        var parent = PyramidKernel.Reduce(children, bounds.Width, bounds.Height, layout.TileSize, layout);
+        await WriteTileAsync(store, key.Tile(level, row, column), parent, layout, counters, ct);
+        return parent;
+    }
+
+    private async Task WriteTileAsync(ITileStore store, TileAddress address, PixelBlock tile, TilesetLayout layout, Counters counters, CancellationToken ct)
+    {
+        var bytes = TileCodec.Encode(tile, layout.TileTransform(address.Level, address.Row, address.Column), layout.CrsWkt, _options.Compression);
+        await store.WriteAsync(address, bytes, ct);
+        Interlocked.Increment(ref counters.Tiles);
+        Interlocked.Add(ref counters.Bytes, bytes.Length);
+    }
+
+    /// <summary>Work units: a level-0 tile row, split into column chunks that fit the memory budget and keep both cores busy.</summary>
+    private IEnumerable<Unit> Units(TilesetLayout layout)
+    {
+        var rows = layout.Rows(0);
+        var columns = layout.Columns(0);
+        var tileBytes = (long)layout.TileSize * layout.TileSize * (layout.BandCount * layout.DataType.SizeInBytes() + layout.MaskBandCount);
+        var chunk = (int)Math.Clamp(ChunkBudgetBytes / tileBytes, 1, columns);
+        var wanted = 4 * _options.MaxParallelism;
+        if (rows * ((columns + chunk - 1) / chunk) < wanted)
+        {
+            chunk = Math.Max(1, Math.Min(chunk, columns * rows / wanted));
+        }
+
+        for (var row = 0; row < rows; row++)
+        {
+            for (var first = 0; first < columns; first += chunk)
+            {
+                yield return new Unit(row, first, Math.Min(columns, first + chunk));
+            }
+        }
+    }
+
+    /// <summary>Reads the pixels and masks of a unit from the source (synchronously, with its own dataset).</summary>
+    private static PixelBlock ReadStrip(string sourcePath, TilesetLayout layout, Unit unit)
+    {
+        var first = layout.TileBounds(0, unit.Row, unit.FirstColumn);
+        var last = layout.TileBounds(0, unit.Row, unit.EndColumn - 1);
+        var width = last.X + last.Width - first.X;
+        var strip = new PixelBlock(width, first.Height, layout.BandCount, layout.DataType, layout.MaskBandCount);
+        using var dataset = GdalDataset.Open(sourcePath);
+        if (dataset.BandCount != layout.BandCount || dataset.Width != layout.Width || dataset.Height != layout.Height)
+        {
+            throw new InvalidOperationException($"'{GdalDataset.DisplayPath(sourcePath)}' no longer matches its tileset layout.");
+        }
+
+        var bands = Enumerable.Range(1, layout.BandCount).ToArray();
+        dataset.DatasetIO(false, first.X, first.Y, width, first.Height, strip.Data, layout.DataType, bands);
+        for (var m = 0; m < layout.MaskBandCount; m++)
+        {
+            var band = dataset.Band(m + 1);
+            var target = strip.MaskBand(m);
+            if (GdalApi.GDALGetMaskFlags(band) == GdalApi.GmfAllValid)
+            {
+                target.Fill(255);
+            }
+            else
+            {
+                dataset.BandIO(GdalApi.GDALGetMaskBand(band), false, first.X, first.Y, width, first.Height, target, RasterDataType.Byte);
+            }
+        }
+
+        MaskNaN(strip, layout);
+        return strip;
+    }
+
+    /// <summary>NaN cannot be averaged or compared: float pixels that are NaN are masked.</summary>
+    private static void MaskNaN(PixelBlock block, TilesetLayout layout)
+    {
+        if (layout.DataType.IsInteger())
+        {
+            return;
+        }
+
+        for (var b = 0; b < block.BandCount; b++)
+        {
+            var mask = block.MaskBand(layout.MaskPerBand ? b : 0);
+            if (layout.DataType == RasterDataType.Float32)
+            {
+                var values = block.Band<float>(b);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (float.IsNaN(values[i]))
+                    {
+                        mask[i] = 0;
+                    }
+                }
+            }
+            else
+            {
+                var values = block.Band<double>(b);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (double.IsNaN(values[i]))
+                    {
+                        mask[i] = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    private readonly record struct Unit(int Row, int FirstColumn, int EndColumn);
+
+    private sealed class Counters
+    {
+        public long Tiles;
+        public long Bytes;
+    }
+
+    /// <summary>Holds children until all of a parent's existing children have arrived, then builds the parent.</summary>
+    private sealed class PyramidAccumulator(RasterTiler tiler, TilesetLayout layout, TilesetKey key, ITileStore store, Counters counters)
+    {
+        private readonly ConcurrentDictionary<(int Level, int Row, int Column), Slot> _pending = new();
+        private readonly int _top = layout.LevelCount - 1;
+
+        public async Task AddAsync(int level, int row, int column, PixelBlock block, CancellationToken ct)
+        {
+            while (level < _top)
+            {
+                var parent = (level + 1, row / 2, column / 2);
+                var slot = _pending.GetOrAdd(parent, p => new Slot(Expected(level, p.Item2, p.Item3)));
+                PixelBlock?[]? complete = null;
+                lock (slot)
+                {
+                    slot.Children[(row % 2) * 2 + column % 2] = block;
+                    if (++slot.Arrived == slot.Expected)
+                    {
+                        complete = slot.Children;
+                        _pending.TryRemove(parent, out _);
+                    }
+                }
+
+                if (complete is null)
+                {
+                    return;
+                }
+
+                (level, row, column) = parent;
+                block = await tiler.WriteParentAsync(store, key, layout, level, row, column, complete, counters, ct);
+            }
+        }
+
+        private int Expected(int childLevel, int parentRow, int parentColumn)
+        {
+            var rows = Math.Min(2, layout.Rows(childLevel) - parentRow * 2);
+            var columns = Math.Min(2, layout.Columns(childLevel) - parentColumn * 2);
+            return rows * columns;
+        }
+
+        private sealed class Slot(int expected)
+        {
+            public PixelBlock?[] Children { get; } = new PixelBlock?[4];
+
+            public int Expected { get; } = expected;
+
+            public int Arrived { get; set; }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using EeFunctions.Raster.Gdal;
+
+namespace EeFunctions.Raster.Tests;
+
+[Collection(GdalCollectionDefinition.Name)]
+public sealed class GdalRuntimeTests(GdalFixture fixture)
+{
+    public static TheoryData<string> NeededDrivers => new(GdalRuntime.RequiredDrivers);
+
+    [Theory]
+    [MemberData(nameof(NeededDrivers))]
+    public void Driver_we_need_is_registered(string driver) => Assert.True(GdalRuntime.HasDriver(driver), $"GDAL driver {driver} is missing.");
+
+    [Fact]
+    public void Driver_manifest_lists_exactly_the_formats_the_code_writes() =>
+        Assert.Equal(["GTiff", "COG", "PNG", "JPEG", "VRT", "MEM"], GdalRuntime.RequiredDrivers);
+
+    [Fact]
+    public void Status_reports_a_loaded_gdal_3_with_its_library_name()
+    {
+        Assert.True(fixture.Status.IsAvailable);
+        Assert.StartsWith("3.", fixture.Status.Version);
+        Assert.StartsWith("libgdal", fixture.Status.Library);
+        Assert.Null(fixture.Status.Error);
+    }
+
+    [Fact]
+    public void Initialize_is_idempotent()
+    {
+        var again = GdalRuntime.Initialize(new RasterOptions { GdalCacheMaxMb = 512 });
+        Assert.Same(fixture.Status, again);
+        Assert.Equal(64L * 1024 * 1024, GdalApi.GDALGetCacheMax64());
+    }
+
+    [Fact]
+    public void Unavailable_status_names_the_install_command() =>
+        Assert.Equal("apt-get install -y --no-install-recommends libgdal32", fixture.Status.InstallCommand);
+
+    [Fact]
+    public void Library_candidates_start_with_the_debian_12_soname_and_cover_newer_ones()
+    {
+        Assert.Equal("libgdal.so.32", GdalLibrary.Candidates[0]);
+        Assert.Contains("libgdal.so.34", GdalLibrary.Candidates);
+    }
+
+    [Fact]
+    public void Invalid_options_are_rejected_with_the_setting_named()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new RasterOptions { TileSize = 255 }.Validate());
+        Assert.Contains("TileSize", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => new RasterOptions { GdalNumThreads = "lots" }.Validate());
+        Assert.Contains("GdalNumThreads", ex.Message);
+    }
+
+    [Fact]
+    public void Gdal_errors_become_exceptions_carrying_gdals_message()
+    {
+        var ex = Assert.Throws<RasterFormatException>(() => GdalDataset.Open("/nonexistent/nowhere.tif"));
+        Assert.Contains("nowhere.tif", ex.Message);
+        Assert.Equal(4, ex.ErrorNumber);
+    }
+
+    [Fact]
+    public async Task Errors_stay_on_the_thread_that_caused_them()
+    {
+        Assert.Throws<RasterFormatException>(() => GdalDataset.Open("/nonexistent/a.tif"));
+        var otherThreadSawFailure = await Task.Run(GdalErrors.HasFailure);
+        Assert.False(otherThreadSawFailure);
+    }
+}

@@ -1,3 +1,27 @@
-var builder = WebApplication.CreateBuilder(args);
+using EeFunctions.Functions.Hosting;
+using EeFunctions.Functions.Http;
+using Microsoft.Extensions.Options;
+
+var scriptRoot = FunctionsConfiguration.FindScriptRoot();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = scriptRoot });
+builder.Configuration.AddFunctionsSettings(scriptRoot);
+
+// Bind to loopback on the Functions port unless --urls / ASPNETCORE_URLS say otherwise.
+if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+{
+    var port = builder.Configuration["Host:LocalHttpPort"] ?? "7071";
+    builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+}
+
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+});
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+builder.Services.AddFunctionsHost(builder.Configuration);
+
 var app = builder.Build();
-app.Run();
+var http = app.Services.GetRequiredService<IOptions<HttpExtensionOptions>>().Value;
+app.MapHealthApi(http.PathPrefix);
+await app.RunAsync();

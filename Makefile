@@ -1,0 +1,26 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+.PHONY: run test setup gdal tools settings bench-storage
+
+setup: gdal tools settings
+
+gdal:
+	@scripts/ensure-gdal.sh
+
+tools:
+	@scripts/ensure-node-modules.sh
+
+settings:
+	@scripts/ensure-settings.sh
+
+## Starts Azurite and the service on http://127.0.0.1:7071 (Ctrl-C stops both).
+run: setup
+	@scripts/run.sh
+
+## Builds and runs every test assembly, one after another.
+test: gdal tools
+	@scripts/test.sh
+
+bench-storage: tools
+	dotnet run -c Release --project tests/EeFunctions.Benchmarks -- storage

@@ -104,7 +104,8 @@ internal sealed class StorageServiceContext
     /// <summary>Builds <c>{endpoint}/{path}</c> with an optional query (already escaped).</summary>
     public Uri BuildUri(string escapedPath, string? query = null)
     {
-        var s = Endpoint.AbsoluteUri + (escapedPath.Length == 0 ? string.Empty : "/" + escapedPath);
+        // A host-only endpoint (https://acct.queue.core.windows.net) has AbsoluteUri ending in '/'; trim it so the path does not start with '//'.
+        var s = Endpoint.AbsoluteUri.TrimEnd('/') + (escapedPath.Length == 0 ? string.Empty : "/" + escapedPath);
         return new Uri(query is null or "" ? s : s + "?" + query);
     }
 

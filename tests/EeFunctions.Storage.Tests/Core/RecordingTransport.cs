@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace EeFunctions.Storage.Tests.Core;
+
+/// <summary>
+/// A transport that never touches the network: it records each request as the pipeline finally sends it
+/// (after auth and version policies) and answers with a canned response.
+/// </summary>
+internal sealed class RecordingTransport(HttpStatusCode status, string body, string contentType) : HttpPipelineTransport, IDisposable
+{
+    private readonly HttpClientTransport _inner = new(new HttpClient(new CannedHandler(status, body, contentType)));
+
+    public List<RecordedRequest> Requests { get; } = [];
+
+    public override Request CreateRequest() => _inner.CreateRequest();
+
+    public override void Process(HttpMessage message) => ProcessAsync(message).AsTask().GetAwaiter().GetResult();
+
+    public override ValueTask ProcessAsync(HttpMessage message)
+    {
+        var headers = message.Request.Headers.ToDictionary(h => h.Name, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        Requests.Add(new RecordedRequest(message.Request.Method.Method, message.Request.Uri.ToUri(), headers));
+        return _inner.ProcessAsync(message);
+    }
+
+    public void Dispose() => _inner.Dispose();
+
+    internal sealed record RecordedRequest(string Method, Uri Uri, IReadOnlyDictionary<string, string> Headers);
+
+    private sealed class CannedHandler(HttpStatusCode status, string body, string contentType) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, contentType) });
+    }
+}

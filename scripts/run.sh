@@ -26,7 +26,8 @@ stop() {
     wait "$azurite_pid" 2>/dev/null || true
   fi
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 for p in 10000 10001 10002; do
   if port_open "$p"; then
@@ -37,7 +38,8 @@ done
 
 mkdir -p .data/azurite
 echo "Starting Azurite (blob 10000, queue 10001, table 10002; data in .data/azurite)..."
-node node_modules/azurite/dist/src/azurite.js \
+# Own session (setsid): Ctrl-C reaches only this script, which stops the service first and Azurite last.
+setsid node node_modules/azurite/dist/src/azurite.js \
   --blobHost 127.0.0.1 --blobPort 10000 \
   --queueHost 127.0.0.1 --queuePort 10001 \
   --tableHost 127.0.0.1 --tablePort 10002 \
@@ -47,8 +49,8 @@ azurite_pid=$!
 wait_for 10000 60 Azurite && wait_for 10001 10 Azurite && wait_for 10002 10 Azurite
 
 echo "Building and starting the service..."
-dotnet build functions/EeFunctions.Functions -nologo -v q -clp:ErrorsOnly
-dotnet run --project functions/EeFunctions.Functions --no-build --no-launch-profile &
+dotnet build functions/EeFunctions.Functions -nologo -v quiet -tl:off -clp:NoSummary\;ErrorsOnly
+setsid dotnet functions/EeFunctions.Functions/bin/Debug/net10.0/EeFunctions.Functions.dll &
 service_pid=$!
 wait_for 7071 120 "The service"
 

@@ -22,7 +22,7 @@ public sealed class HealthEndpointTests(AzuriteFixture azurite) : IClassFixture<
         using var json = JsonDocument.Parse(body);
         Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
         var components = json.RootElement.GetProperty("components");
-        foreach (var name in new[] { "blob", "queue", "gdal" })
+        foreach (var name in new[] { "blob", "queue", "table", "gdal" })
         {
             Assert.True(components.GetProperty(name).GetProperty("healthy").GetBoolean(), name);
         }
@@ -50,6 +50,7 @@ public sealed class HealthEndpointTests(AzuriteFixture azurite) : IClassFixture<
         Assert.False(blob.GetProperty("healthy").GetBoolean());
         Assert.Contains("unreachable", blob.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.False(json.RootElement.GetProperty("components").GetProperty("queue").GetProperty("healthy").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("components").GetProperty("table").GetProperty("healthy").GetBoolean());
     }
 
     [Fact]

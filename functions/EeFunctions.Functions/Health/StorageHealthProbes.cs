@@ -1,6 +1,7 @@
 using Azure;
 using EeFunctions.Storage.Blobs;
 using EeFunctions.Storage.Queues;
+using EeFunctions.Storage.Tables;
 
 namespace EeFunctions.Functions.Health;
 
@@ -56,6 +57,20 @@ public sealed class QueueHealthProbe(QueueServiceClient client) : StorageHealthP
     {
         // Existence of an arbitrary queue: any authenticated answer (200 or 404) proves the service works.
         await client.GetQueueClient("eefunctions-health-probe").ExistsAsync(cancellationToken);
+        return client.Uri;
+    }
+}
+
+public sealed class TableHealthProbe(TableServiceClient client) : StorageHealthProbe("table")
+{
+    protected override async Task<Uri> ProbeAsync(CancellationToken cancellationToken)
+    {
+        // One page of at most one table: an authenticated round trip, whatever tables exist.
+        await foreach (var _ in client.QueryAsync(maxPerPage: 1, cancellationToken: cancellationToken).AsPages(pageSizeHint: 1))
+        {
+            break;
+        }
+
         return client.Uri;
     }
 }

@@ -1,6 +1,7 @@
 using EeFunctions.Functions.Health;
 using EeFunctions.Storage.Blobs;
 using EeFunctions.Storage.Queues;
+using EeFunctions.Storage.Tables;
 using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.Hosting;
@@ -20,10 +21,12 @@ public static class ServiceCollectionExtensions
         // The app's clients retry transient failures (configured once in StorageClientOptions).
         services.AddSingleton(sp => new BlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
         services.AddSingleton(sp => new QueueServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
 
         // Health probes must answer fast: their own clients, with no retries and a short network timeout.
         services.AddSingleton<IHealthProbe>(sp => new BlobHealthProbe(new BlobServiceClient(ConnectionString(sp), Fast(new BlobClientOptions()))));
         services.AddSingleton<IHealthProbe>(sp => new QueueHealthProbe(new QueueServiceClient(ConnectionString(sp), Fast(new QueueClientOptions()))));
+        services.AddSingleton<IHealthProbe>(sp => new TableHealthProbe(new TableServiceClient(ConnectionString(sp), Fast(new TableClientOptions()))));
         services.AddSingleton<IHealthProbe, GdalHealthProbe>();
         services.AddSingleton<HealthService>();
         return services;

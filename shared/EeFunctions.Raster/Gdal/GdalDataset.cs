@@ -178,6 +178,26 @@ internal sealed unsafe class GdalDataset : IDisposable
         }
     }
 
+    /// <summary>Reads a window of the given bands pixel-interleaved (all bands of a pixel together).</summary>
+    public void DatasetIOInterleaved(int x, int y, int width, int height, Span<byte> buffer, RasterDataType bufferType, ReadOnlySpan<int> bands)
+    {
+        var size = bufferType.SizeInBytes();
+        if (buffer.Length < (long)width * height * size * bands.Length)
+        {
+            throw new ArgumentException("Buffer too small for the window.", nameof(buffer));
+        }
+
+        GdalErrors.Reset();
+        fixed (byte* data = buffer)
+        fixed (int* map = bands)
+        {
+            var err = GdalApi.GDALDatasetRasterIO(
+                Raw, GdalApi.GfRead, x, y, width, height, data, width, height, (int)bufferType,
+                bands.Length, map, size * bands.Length, width * size * bands.Length, size);
+            GdalErrors.Check(err, string.Create(CultureInfo.InvariantCulture, $"Reading pixels {width}x{height} at ({x},{y}) of '{DisplayPath(Path)}'"));
+        }
+    }
+
     /// <summary>Reads or writes one band (or a mask band) window.</summary>
     public void BandIO(IntPtr band, bool write, int x, int y, int width, int height, Span<byte> buffer, RasterDataType bufferType)
     {

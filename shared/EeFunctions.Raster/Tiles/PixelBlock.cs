@@ -1,24 +1,40 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace EeFunctions.Raster.Tiles;
 
 /// <summary>
 /// Pixels of a rectangle: all bands band-sequential in one buffer of the tileset's type, plus mask bands
-/// (validity 0–255, 255 = fully valid) in another.
+/// (validity 0–255, 255 = fully valid) in another. Blocks made inside the tiler come from a buffer pool and go
+/// back to it once written; blocks handed to callers own plain arrays.
 /// </summary>
 public sealed class PixelBlock
 {
+    private readonly bool _pooled;
+    private byte[]? _data;
+    private byte[]? _mask;
+
     public PixelBlock(int width, int height, int bandCount, RasterDataType dataType, int maskCount)
+        : this(width, height, bandCount, dataType, maskCount, pooled: false)
+    {
+    }
+
+    private PixelBlock(int width, int height, int bandCount, RasterDataType dataType, int maskCount, bool pooled)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegative(bandCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(maskCount);
         Width = width;
         Height = height;
         BandCount = bandCount;
         DataType = dataType;
         MaskCount = maskCount;
-        Data = new byte[checked((long)width * height * bandCount * dataType.SizeInBytes())];
-        Mask = new byte[checked((long)width * height * maskCount)];
+        DataLength = checked(width * height * bandCount * dataType.SizeInBytes());
+        MaskLength = checked(width * height * maskCount);
+        _pooled = pooled;
+        _data = pooled ? ArrayPool<byte>.Shared.Rent(DataLength) : new byte[DataLength];
+        _mask = pooled ? ArrayPool<byte>.Shared.Rent(MaskLength) : new byte[MaskLength];
     }
 
     public int Width { get; }
@@ -33,17 +49,21 @@ public sealed class PixelBlock
 
     public int PixelCount => Width * Height;
 
-#pragma warning disable CA1819 // Raw buffers handed to GDAL and to span code on purpose.
-    public byte[] Data { get; }
+    internal int DataLength { get; }
 
-    public byte[] Mask { get; }
-#pragma warning restore CA1819
+    internal int MaskLength { get; }
+
+    /// <summary>All band values, band after band.</summary>
+    public Span<byte> Data => (_data ?? throw Released()).AsSpan(0, DataLength);
+
+    /// <summary>All mask bands, one after another.</summary>
+    public Span<byte> Mask => (_mask ?? throw Released()).AsSpan(0, MaskLength);
 
     /// <summary>The bytes of one band.</summary>
     public Span<byte> BandBytes(int band)
     {
         var size = PixelCount * DataType.SizeInBytes();
-        return Data.AsSpan(band * size, size);
+        return Data.Slice(band * size, size);
     }
 
     /// <summary>One band as typed values.</summary>
@@ -51,12 +71,42 @@ public sealed class PixelBlock
         where T : unmanaged => MemoryMarshal.Cast<byte, T>(BandBytes(band));
 
     /// <summary>One mask band (index 0 when the mask is shared).</summary>
-    public Span<byte> MaskBand(int mask) => Mask.AsSpan(mask * PixelCount, PixelCount);
+    public Span<byte> MaskBand(int mask) => Mask.Slice(mask * PixelCount, PixelCount);
+
+    /// <summary>A block whose buffers come from the shared pool (contents undefined until written).</summary>
+    internal static PixelBlock Rent(int width, int height, int bandCount, RasterDataType dataType, int maskCount) =>
+        new(width, height, bandCount, dataType, maskCount, pooled: true);
+
+    /// <summary>Gives pooled buffers back; the block must not be used afterwards. No-op for unpooled blocks.</summary>
+    internal void Return()
+    {
+        if (!_pooled)
+        {
+            return;
+        }
+
+        if (_data is { } data)
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+
+        if (_mask is { } mask)
+        {
+            ArrayPool<byte>.Shared.Return(mask);
+        }
+
+        _data = null;
+        _mask = null;
+    }
 
     /// <summary>Copies a sub-rectangle of this block into a new block.</summary>
-    public PixelBlock Crop(int x, int y, int width, int height)
+    public PixelBlock Crop(int x, int y, int width, int height) => CropInto(new PixelBlock(width, height, BandCount, DataType, MaskCount), x, y);
+
+    internal PixelBlock CropPooled(int x, int y, int width, int height) => CropInto(Rent(width, height, BandCount, DataType, MaskCount), x, y);
+
+    private PixelBlock CropInto(PixelBlock result, int x, int y)
     {
-        var result = new PixelBlock(width, height, BandCount, DataType, MaskCount);
+        var (width, height) = (result.Width, result.Height);
         var size = DataType.SizeInBytes();
         for (var b = 0; b < BandCount; b++)
         {
@@ -80,4 +130,6 @@ public sealed class PixelBlock
 
         return result;
     }
+
+    private static ObjectDisposedException Released() => new(nameof(PixelBlock), "The block's buffers were returned to the pool.");
 }

@@ -18,7 +18,10 @@ public static class PyramidKernel
     /// Reduces children (index <c>dy * 2 + dx</c>, null where the tile does not exist) to a parent block of
     /// <paramref name="parentWidth"/> × <paramref name="parentHeight"/>.
     /// </summary>
-    public static PixelBlock Reduce(IReadOnlyList<PixelBlock?> children, int parentWidth, int parentHeight, int tileSize, TilesetLayout layout)
+    public static PixelBlock Reduce(IReadOnlyList<PixelBlock?> children, int parentWidth, int parentHeight, int tileSize, TilesetLayout layout) =>
+        Reduce(children, parentWidth, parentHeight, tileSize, layout, pooled: false);
+
+    internal static PixelBlock Reduce(IReadOnlyList<PixelBlock?> children, int parentWidth, int parentHeight, int tileSize, TilesetLayout layout, bool pooled)
     {
         ArgumentNullException.ThrowIfNull(children);
         ArgumentNullException.ThrowIfNull(layout);
@@ -27,7 +30,9 @@ public static class PyramidKernel
             throw new ArgumentException("A parent needs four child slots, and the upper-left child always exists.", nameof(children));
         }
 
-        var parent = new PixelBlock(parentWidth, parentHeight, layout.BandCount, layout.DataType, layout.MaskBandCount);
+        var parent = pooled
+            ? PixelBlock.Rent(parentWidth, parentHeight, layout.BandCount, layout.DataType, layout.MaskBandCount)
+            : new PixelBlock(parentWidth, parentHeight, layout.BandCount, layout.DataType, layout.MaskBandCount);
         for (var b = 0; b < layout.BandCount; b++)
         {
             var policy = layout.Bands[b].Policy;
@@ -134,53 +139,65 @@ public static class PyramidKernel
                 var r0 = 2 * y;
                 var hasR1 = r0 + 1 < ch;
                 var row = target.Slice((oy + y) * parent.Width + ox, qw);
+                if (policy == PyramidingPolicy.Sample)
+                {
+                    for (var x = 0; x < qw; x++)
+                    {
+                        row[x] = source[r0 * cw + 2 * x];
+                    }
+
+                    continue;
+                }
+
                 for (var x = 0; x < qw; x++)
                 {
                     var c0 = 2 * x;
                     var hasC1 = c0 + 1 < cw;
                     var i00 = r0 * cw + c0;
-                    values[0] = double.CreateTruncating(source[i00]);
-                    weights[0] = weight[i00];
+                    var i10 = i00 + cw;
+                    double v0 = double.CreateTruncating(source[i00]), v1 = 0, v2 = 0, v3 = 0;
+                    int w0 = weight[i00], w1 = 0, w2 = 0, w3 = 0;
                     if (hasC1)
                     {
-                        values[1] = double.CreateTruncating(source[i00 + 1]);
-                        weights[1] = weight[i00 + 1];
-                    }
-                    else
-                    {
-                        values[1] = 0;
-                        weights[1] = 0;
+                        v1 = double.CreateTruncating(source[i00 + 1]);
+                        w1 = weight[i00 + 1];
                     }
 
                     if (hasR1)
                     {
-                        var i10 = i00 + cw;
-                        values[2] = double.CreateTruncating(source[i10]);
-                        weights[2] = weight[i10];
+                        v2 = double.CreateTruncating(source[i10]);
+                        w2 = weight[i10];
                         if (hasC1)
                         {
-                            values[3] = double.CreateTruncating(source[i10 + 1]);
-                            weights[3] = weight[i10 + 1];
+                            v3 = double.CreateTruncating(source[i10 + 1]);
+                            w3 = weight[i10 + 1];
                         }
-                        else
-                        {
-                            values[3] = 0;
-                            weights[3] = 0;
-                        }
+                    }
+
+                    double value;
+                    bool any;
+                    if (policy == PyramidingPolicy.Mean)
+                    {
+                        // Masked samples carry weight 0 and drop out (tested, so a masked NaN cannot leak in).
+                        var total = w0 + w1 + w2 + w3;
+                        any = total > 0;
+                        value = total == 1020
+                            ? (v0 + v1 + v2 + v3) * 0.25
+                            : any ? ((w0 > 0 ? v0 * w0 : 0) + (w1 > 0 ? v1 * w1 : 0) + (w2 > 0 ? v2 * w2 : 0) + (w3 > 0 ? v3 * w3 : 0)) / total : 0;
                     }
                     else
                     {
-                        values[2] = values[3] = 0;
-                        weights[2] = weights[3] = 0;
+                        values[0] = v0;
+                        values[1] = v1;
+                        values[2] = v2;
+                        values[3] = v3;
+                        weights[0] = w0;
+                        weights[1] = w1;
+                        weights[2] = w2;
+                        weights[3] = w3;
+                        value = Combine(values, weights, policy, out any);
                     }
 
-                    if (policy == PyramidingPolicy.Sample)
-                    {
-                        row[x] = source[i00];
-                        continue;
-                    }
-
-                    var value = Combine(values, weights, policy, out var any);
                     row[x] = !any ? T.Zero : isInteger ? T.CreateSaturating(Math.Round(value, MidpointRounding.AwayFromZero)) : T.CreateSaturating(value);
                 }
             }

@@ -6,13 +6,23 @@ namespace EeFunctions.Raster.Tiles;
 /// <summary>
 /// Encodes and decodes tiles: small GeoTIFFs (one strip per band, band-interleaved, compressed) holding the data
 /// bands followed by the mask band(s), described as <c>mask</c>. TIFF gives all bands of a file one sample
-/// type, so the mask's 0–255 values are stored in the tileset's type (8-bit for Byte tilesets). Encoding goes
-/// through <c>/vsimem/</c>; calls are synchronous and use no shared GDAL state.
+/// type, so the mask's 0–255 values are stored in the tileset's type (8-bit for Byte tilesets). DEFLATE and
+/// uncompressed tiles are written by <see cref="GeoTiffWriter"/> (managed, GDAL's CRS keys); LZW and ZSTD by
+/// GDAL through <c>/vsimem/</c>. Decoding is GDAL's. Calls are synchronous and share no GDAL handle.
 /// </summary>
 public static class TileCodec
 {
     /// <summary>The GeoTIFF bytes of one tile.</summary>
     public static byte[] Encode(PixelBlock block, GeoTransform transform, string? crsWkt, TileCompression compression)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return compression is TileCompression.Deflate or TileCompression.None
+            ? GeoTiffWriter.Write(block, transform, crsWkt, compression == TileCompression.Deflate)
+            : EncodeWithGdal(block, transform, crsWkt, compression);
+    }
+
+    /// <summary>The same tile written by GDAL's GTiff driver (used for codecs the managed writer lacks).</summary>
+    internal static byte[] EncodeWithGdal(PixelBlock block, GeoTransform transform, string? crsWkt, TileCompression compression)
     {
         ArgumentNullException.ThrowIfNull(block);
         var path = VsiMem.NewPath(".tif");

@@ -85,7 +85,7 @@ public partial class TableClient
             sb.Append("Content-Type: application/http\r\n");
             sb.Append("Content-Transfer-Encoding: binary\r\n\r\n");
             sb.Append(method).Append(' ').Append(_context.BuildUri(path).AbsoluteUri).Append(" HTTP/1.1\r\n");
-            sb.Append("Content-ID: ").Append(i.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            sb.Append("Content-ID: ").Append((i + 1).ToString(CultureInfo.InvariantCulture)).Append("\r\n");
             sb.Append("Accept: ").Append(JsonMinimalMetadata).Append("\r\n");
             sb.Append("DataServiceVersion: 3.0\r\n");
             if (ifMatch is not null)
@@ -154,8 +154,8 @@ public partial class TableClient
     }
 
     /// <summary>
-    /// The failing action's index: the service prefixes the error message with it ("3:The specified entity...");
-    /// else the echoed Content-ID; else, when every action has a response, the failure's position.
+    /// The failing action's 0-based index: the service prefixes the error message with it ("3:The specified entity...");
+    /// else the 1-based Content-ID of the failed part; else, when every action has a response, the failure's position.
     /// </summary>
     private static int? FailedIndex(TableSubResponse failure, List<TableSubResponse> results, int actionCount)
     {
@@ -177,9 +177,10 @@ public partial class TableClient
             // Not a JSON error body: try the other clues.
         }
 
-        if (failure.Headers.TryGetValue("Content-ID", out var contentId) && int.TryParse(contentId, CultureInfo.InvariantCulture, out var fromContentId) && fromContentId < actionCount)
+        // Content-IDs are 1-based: we number the actions from 1, and Azurite numbers its responses from 1.
+        if (failure.Headers.TryGetValue("Content-ID", out var contentId) && int.TryParse(contentId, CultureInfo.InvariantCulture, out var fromContentId) && fromContentId >= 1 && fromContentId <= actionCount)
         {
-            return fromContentId;
+            return fromContentId - 1;
         }
 
         return results.Count == actionCount ? results.IndexOf(failure) : null;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -15,6 +16,9 @@ internal sealed class RecordingTransport(HttpStatusCode status, string body, str
 
     public List<RecordedRequest> Requests { get; } = [];
 
+    /// <summary>Called with each request before it is answered (to inspect its content).</summary>
+    public Action<Request>? OnRequest { get; set; }
+
     public override Request CreateRequest() => _inner.CreateRequest();
 
     public override void Process(HttpMessage message) => ProcessAsync(message).AsTask().GetAwaiter().GetResult();
@@ -23,6 +27,7 @@ internal sealed class RecordingTransport(HttpStatusCode status, string body, str
     {
         var headers = message.Request.Headers.ToDictionary(h => h.Name, h => h.Value, StringComparer.OrdinalIgnoreCase);
         Requests.Add(new RecordedRequest(message.Request.Method.Method, message.Request.Uri.ToUri(), headers));
+        OnRequest?.Invoke(message.Request);
         return _inner.ProcessAsync(message);
     }
 
@@ -32,7 +37,11 @@ internal sealed class RecordingTransport(HttpStatusCode status, string body, str
 
     private sealed class CannedHandler(HttpStatusCode status, string body, string contentType) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, contentType) });
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new StringContent(body, Encoding.UTF8);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            return Task.FromResult(new HttpResponseMessage(status) { Content = content });
+        }
     }
 }

@@ -1,5 +1,9 @@
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
 using Azure;
 using Azure.Core;
+using EeFunctions.Storage.Queues.Models;
 
 namespace EeFunctions.Storage.Queues;
 
@@ -61,4 +65,43 @@ public class QueueServiceClient
 
     public virtual Task<Response> DeleteQueueAsync(string queueName, CancellationToken cancellationToken = default) =>
         GetQueueClient(queueName).DeleteAsync(cancellationToken);
+
+    /// <summary>Lists the account's queues (optionally those starting with <paramref name="prefix"/>), following the service's markers.</summary>
+    public virtual AsyncPageable<QueueItem> GetQueuesAsync(QueueTraits traits = QueueTraits.None, string? prefix = null, CancellationToken cancellationToken = default) =>
+        new QueuePageable<QueueItem>((marker, pageSize, ct) => GetQueuesPageAsync(traits, prefix, marker, pageSize, ct), cancellationToken);
+
+    private async Task<Page<QueueItem>> GetQueuesPageAsync(QueueTraits traits, string? prefix, string? marker, int? pageSize, CancellationToken cancellationToken)
+    {
+        var query = new StringBuilder("comp=list");
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            query.Append("&prefix=").Append(Uri.EscapeDataString(prefix));
+        }
+
+        if (!string.IsNullOrEmpty(marker))
+        {
+            query.Append("&marker=").Append(Uri.EscapeDataString(marker));
+        }
+
+        if (pageSize is { } max)
+        {
+            query.Append("&maxresults=").Append(max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (traits.HasFlag(QueueTraits.Metadata))
+        {
+            query.Append("&include=metadata");
+        }
+
+        using var message = _context.CreateMessage(RequestMethod.Get, _context.BuildUri(string.Empty, query.ToString()));
+        var response = await _context.SendAsync(message, cancellationToken);
+        using var stream = response.Content.ToStream();
+        using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        var root = XDocument.Load(reader).Root;
+        var items = root?.Element("Queues")?.Elements("Queue").Select(q => new QueueItem(
+            q.Element("Name")?.Value ?? string.Empty,
+            q.Element("Metadata") is { } metadata ? metadata.Elements().ToDictionary(e => e.Name.LocalName, e => e.Value, StringComparer.OrdinalIgnoreCase) : null)).ToList() ?? [];
+        var next = root?.Element("NextMarker")?.Value;
+        return Page<QueueItem>.FromValues(items, string.IsNullOrEmpty(next) ? null : next, response);
+    }
 }

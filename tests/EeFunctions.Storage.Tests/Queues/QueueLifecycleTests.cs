@@ -51,6 +51,29 @@ public sealed class QueueLifecycleTests(AzuriteFixture azurite) : QueueTestBase(
     }
 
     [Fact]
+    public async Task Service_lists_queues_by_prefix_across_pages_with_their_metadata()
+    {
+        var service = new QueueServiceClient(Azurite.ConnectionString);
+        var prefix = AzuriteFixture.UniqueName("list-");
+        var names = Enumerable.Range(0, 5).Select(i => $"{prefix}-{i}").ToList();
+        foreach (var name in names)
+        {
+            await service.CreateQueueAsync(name, new Dictionary<string, string> { ["n"] = name[^1..] });
+        }
+
+        var pages = new List<Azure.Page<QueueItem>>();
+        await foreach (var page in service.GetQueuesAsync(QueueTraits.Metadata, prefix).AsPages(pageSizeHint: 2))
+        {
+            pages.Add(page);
+        }
+
+        var listed = pages.SelectMany(p => p.Values).ToList();
+        Assert.Equal(names, listed.Select(q => q.Name));
+        Assert.Equal(3, pages.Count);
+        Assert.All(listed, q => Assert.Equal(q.Name[^1..], q.Metadata!["n"]));
+    }
+
+    [Fact]
     public async Task Queue_client_from_url_and_shared_key_reaches_the_same_queue()
     {
         var queue = await NewQueueAsync();

@@ -154,7 +154,7 @@ public sealed class QueueMessageTests(AzuriteFixture azurite) : QueueTestBase(az
     public async Task Delayed_message_is_hidden_from_receive_and_peek_until_it_is_due()
     {
         var queue = await NewQueueAsync();
-        var sent = (await queue.SendMessageAsync("later", visibilityTimeout: TimeSpan.FromSeconds(4))).Value;
+        var sent = (await queue.SendMessageAsync("later", visibilityTimeout: TimeSpan.FromSeconds(6))).Value;
 
         Assert.True(sent.TimeNextVisible > sent.InsertionTime);
         Assert.Empty((await queue.PeekMessagesAsync(32)).Value);

@@ -129,3 +129,11 @@ public sealed class QueueItem
 
     public IDictionary<string, string>? Metadata { get; }
 }
+
+/// <summary>What a queue listing includes besides names.</summary>
+[Flags]
+public enum QueueTraits
+{
+    None = 0,
+    Metadata = 1,
+}

@@ -78,9 +78,10 @@ public static class RasterInspector
     }
 
     /// <summary>
-    /// The COG checks that matter to readers: GDAL recognises the COG layout (the ghost header that GDAL's COG
-    /// driver writes, with IFDs before data), the image is tiled, and an image larger than one block has tiled
-    /// overviews. Null means valid.
+    /// The checks of GDAL's <c>validate_cloud_optimized_geotiff.py</c>, on GDAL's TIFF metadata: a GeoTIFF larger
+    /// than 512 pixels is tiled and has overviews, overviews are tiled, the main IFD is at the start of the file,
+    /// IFDs come in order (main, then overviews from largest to smallest), and overview pixels come before the
+    /// full-resolution pixels. Null means valid.
     /// </summary>
     private static string? CogProblem(GdalDataset dataset, List<RasterBandInfo> bands)
     {
@@ -89,25 +90,66 @@ public static class RasterInspector
             return "no bands";
         }
 
-        if (!string.Equals(dataset.GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE"), "COG", StringComparison.OrdinalIgnoreCase))
+        var band = dataset.Band(1);
+        var large = dataset.Width > 512 || dataset.Height > 512;
+        if (large && bands[0].BlockWidth == dataset.Width && dataset.Width > bands[0].BlockHeight)
         {
-            return "no COG layout (IFDs and tile order are not cloud-optimised)";
+            return "larger than 512 pixels but not tiled";
         }
 
-        var first = bands[0];
-        var tiled = first.BlockWidth < dataset.Width || first.BlockHeight < dataset.Height
-            ? first.BlockWidth != dataset.Width
-            : true;
-        if (!tiled)
+        if (large && bands[0].OverviewCount == 0)
         {
-            return "the image is stripped, not tiled";
+            return "larger than 512 pixels but has no overviews";
         }
 
-        if ((dataset.Width > first.BlockWidth || dataset.Height > first.BlockHeight) && first.OverviewCount == 0)
+        var mainIfd = TiffItem(band, "IFD_OFFSET");
+        if (mainIfd is null)
         {
-            return "larger than one tile but has no overviews";
+            return "GDAL reports no IFD offset";
+        }
+
+        if (mainIfd > 300)
+        {
+            return $"the main IFD is at byte {mainIfd}, not at the start of the file";
+        }
+
+        var previousIfd = mainIfd.Value;
+        var mainData = TiffItem(band, "BLOCK_OFFSET_0_0");
+        long? previousData = null;
+        for (var i = 0; i < bands[0].OverviewCount; i++)
+        {
+            var overview = GdalApi.GDALGetOverview(band, i);
+            GdalApi.GDALGetBlockSize(overview, out var bw, out _);
+            var ow = GdalApi.GDALGetRasterBandXSize(overview);
+            if (ow > 512 && bw == ow)
+            {
+                return $"overview {i} is not tiled";
+            }
+
+            var ifd = TiffItem(overview, "IFD_OFFSET");
+            if (ifd is null || ifd <= previousIfd)
+            {
+                return $"the IFD of overview {i} is not after the previous IFD";
+            }
+
+            previousIfd = ifd.Value;
+            var data = TiffItem(overview, "BLOCK_OFFSET_0_0");
+            if (data is not null && mainData is not null && data > mainData)
+            {
+                return $"the pixels of overview {i} come after the full-resolution pixels";
+            }
+
+            if (data is not null && previousData is not null && data > previousData)
+            {
+                return $"the pixels of overview {i} come after those of the larger overview";
+            }
+
+            previousData = data ?? previousData;
         }
 
         return null;
     }
+
+    private static long? TiffItem(IntPtr band, string name) =>
+        long.TryParse(GdalApi.ToStringOrNull(GdalApi.GDALGetMetadataItem(band, name, "TIFF")), out var value) ? value : null;
 }

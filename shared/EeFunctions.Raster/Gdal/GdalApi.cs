@@ -126,6 +126,15 @@ internal static unsafe partial class GdalApi
     internal static partial int GDALSetRasterNoDataValue(IntPtr band, double value);
 
     [LibraryImport(Library)]
+    internal static partial IntPtr GDALGetOverview(IntPtr band, int index);
+
+    [LibraryImport(Library)]
+    internal static partial int GDALGetRasterBandXSize(IntPtr band);
+
+    [LibraryImport(Library)]
+    internal static partial int GDALGetRasterBandYSize(IntPtr band);
+
+    [LibraryImport(Library)]
     internal static partial IntPtr GDALGetMaskBand(IntPtr band);
 
     [LibraryImport(Library)]

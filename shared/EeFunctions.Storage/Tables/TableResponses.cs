@@ -20,6 +20,9 @@ internal sealed class TableSubResponse : Response
 
     public override int Status { get; }
 
+    /// <summary>A failed operation is an error response (the pipeline's classifier never sees embedded responses).</summary>
+    public override bool IsError => Status >= 400;
+
     public override string ReasonPhrase { get; }
 
     public override Stream? ContentStream { get; set; }

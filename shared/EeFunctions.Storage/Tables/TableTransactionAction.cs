@@ -54,7 +54,10 @@ public sealed class TableTransactionFailedException : RequestFailedException
         FailedTransactionAction = failedAction;
     }
 
-    /// <summary>The 0-based index of the action that failed, or null when the service did not name one.</summary>
+    /// <summary>
+    /// The 0-based index of the action that failed, as the service reports it, or null when it did not name one.
+    /// For a request-level error (more than 100 actions) the service names action 0.
+    /// </summary>
     public int? FailedTransactionActionIndex { get; }
 
     /// <summary>The action that failed, when known.</summary>

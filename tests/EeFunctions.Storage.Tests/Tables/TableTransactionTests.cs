@@ -81,10 +81,13 @@ public sealed class TableTransactionTests(AzuriteFixture azurite) : TableTestBas
         var hundred = Enumerable.Range(0, 100).Select(i => new TableTransactionAction(TableTransactionActionType.Add, Entity("ok", $"r{i:D3}", ("I", i))));
         var committed = (await table.SubmitTransactionAsync(hundred)).Value;
         var tooMany = Enumerable.Range(0, 101).Select(i => new TableTransactionAction(TableTransactionActionType.Add, Entity("big", $"r{i:D3}", ("I", i))));
-        var ex = await Assert.ThrowsAnyAsync<RequestFailedException>(() => table.SubmitTransactionAsync(tooMany));
+        var ex = await Assert.ThrowsAsync<TableTransactionFailedException>(() => table.SubmitTransactionAsync(tooMany));
 
         Assert.Equal(100, committed.Count);
         Assert.Equal(400, ex.Status);
+        Assert.Equal(TableErrorCode.InvalidInput, ex.ErrorCode);
+        Assert.Contains("maximum 100 changes", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Service request succeeded", ex.Message, StringComparison.Ordinal);
         Assert.Equal(100, (await AllAsync(table, "PartitionKey eq 'ok'")).Count);
         Assert.Empty(await AllAsync(table, "PartitionKey eq 'big'"));
     }

@@ -64,9 +64,10 @@ internal sealed class StorageServiceContext
         }
         else if (token is not null)
         {
-            if (endpoint.Scheme != Uri.UriSchemeHttps && !endpoint.IsLoopback)
+            // Azure.Core's bearer policy refuses plain http on every request (loopback included), so fail here, clearly.
+            if (endpoint.Scheme != Uri.UriSchemeHttps)
             {
-                throw new ArgumentException("Bearer tokens may only be sent over https.", nameof(endpoint));
+                throw new ArgumentException($"Bearer tokens may only be sent over https; the endpoint '{endpoint.GetLeftPart(UriPartial.Authority)}' is {endpoint.Scheme}.", nameof(endpoint));
             }
 
             perRetry.Add(new BearerTokenAuthenticationPolicy(token, StorageScope));

@@ -49,13 +49,17 @@ public sealed class BearerTokenRequestTests
         Assert.Equal("return-no-content", request.Headers["Prefer"]);
     }
 
-    [Fact]
-    public void A_bearer_token_is_never_sent_over_plain_http_to_a_remote_host()
+    [Theory]
+    [InlineData("http://myacct.queue.core.windows.net/jobs")]
+    [InlineData("http://127.0.0.1:10001/devstoreaccount1/jobs")]
+    public void A_token_credential_over_plain_http_is_refused_when_the_client_is_built(string queueUrl)
     {
         var credential = new FakeTokenCredential("secret");
 
-        Assert.Throws<ArgumentException>(() => new QueueClient(new Uri("http://myacct.queue.core.windows.net/jobs"), credential));
-        Assert.Empty(credential.RequestedScopes);
+        var ex = Assert.Throws<ArgumentException>(() => new QueueClient(new Uri(queueUrl), credential));
+
+        Assert.Contains("https", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new TableClient(new Uri(queueUrl), "jobs", credential));
     }
 
     private sealed class FakeTokenCredential(string token) : TokenCredential

@@ -1,4 +1,4 @@
-namespace EeFunctions.Raster.Gdal;
+namespace EeFunctions.Raster;
 
 /// <summary>An error GDAL reported, with its message, CPL error class and number.</summary>
 public class GdalException : Exception

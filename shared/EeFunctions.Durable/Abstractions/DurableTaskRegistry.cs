@@ -105,6 +105,9 @@ public sealed class DurableTaskRegistry
         });
     }
 
+    /// <summary>Whether an orchestrator named <paramref name="name"/> is registered (case-insensitive), e.g. to reject an unknown start up front.</summary>
+    public bool ContainsOrchestrator(string name) => _orchestrators.ContainsKey(name);
+
     internal bool TryCreateOrchestrator(string name, IServiceProvider? services, out ITaskOrchestrator? orchestrator)
     {
         orchestrator = _orchestrators.TryGetValue(name, out var factory) ? factory(services) : null;

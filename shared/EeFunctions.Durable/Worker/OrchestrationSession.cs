@@ -306,6 +306,13 @@ internal sealed partial class OrchestrationSession : TaskOrchestrationContext
 
     private void CheckCompletion()
     {
+        if (Outcome is null && _scheduler.UnhandledException is { } unhandled)
+        {
+            var failure = TaskFailureDetails.FromException(unhandled);
+            Outcome = new ExecutionOutcome(OrchestrationRuntimeStatus.Failed, failure.ErrorMessage, failure);
+            return;
+        }
+
         if (_orchestratorTask is not { IsCompleted: true } task || Outcome is not null)
         {
             return;

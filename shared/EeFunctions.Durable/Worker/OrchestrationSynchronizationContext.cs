@@ -17,12 +17,24 @@ internal sealed class OrchestrationSynchronizationContext : SynchronizationConte
 
     public override SynchronizationContext CreateCopy() => this;
 
+    /// <summary>The first exception a posted callback threw (e.g. from an <c>async void</c> method), if any.</summary>
+    public Exception? UnhandledException { get; private set; }
+
     /// <summary>Runs queued continuations until none are left; must be called with this context current.</summary>
     public void Drain()
     {
         while (_queue.TryDequeue(out var item))
         {
-            item.Callback(item.State);
+            try
+            {
+                item.Callback(item.State);
+            }
+#pragma warning disable CA1031 // Captured and turned into the orchestration's failure.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                UnhandledException ??= ex;
+            }
         }
     }
 }

@@ -1,0 +1,31 @@
+using EeFunctions.Durable.Client;
+using EeFunctions.Durable.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace EeFunctions.Durable.Tests.Unit;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task AddDurableTask_runs_the_worker_as_a_hosted_service_with_a_client()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddDurableTask(durable => durable
+            .AddTasks(r => r
+                .AddOrchestratorFunc<int, int>("Twice", (context, x) => context.CallActivityAsync<int>("Double", x))
+                .AddActivityFunc<int, int>("Double", (_, x) => 2 * x))
+            .ConfigureWorker(o => o.MaxConcurrentActivityFunctions = 2));
+        using var host = builder.Build();
+
+        await host.StartAsync(timeout.Token);
+        var client = host.Services.GetRequiredService<DurableTaskClient>();
+        var id = await client.ScheduleNewOrchestrationInstanceAsync("Twice", 21, cancellation: timeout.Token);
+        var result = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, timeout.Token);
+        await host.StopAsync(timeout.Token);
+
+        Assert.Equal(42, result.ReadOutputAs<int>());
+        Assert.Equal(2, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DurableTaskWorkerOptions>>().Value.MaxConcurrentActivityFunctions);
+    }
+}

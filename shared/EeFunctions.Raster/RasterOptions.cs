@@ -36,6 +36,9 @@ public sealed class RasterOptions
     /// <summary>Tile compression.</summary>
     public TileCompression Compression { get; set; } = TileCompression.Deflate;
 
+    /// <summary>Fail the host's start when GDAL is missing (default: keep running, report it in health).</summary>
+    public bool RequireGdal { get; set; }
+
     /// <summary>An explicit libgdal path or soname tried before the built-in candidates.</summary>
     public string? GdalLibraryPath { get; set; }
 

@@ -71,6 +71,22 @@ public static class GdalRuntime
         return GdalApi.GDALGetDriverByName(name) != IntPtr.Zero;
     }
 
+    /// <summary>Whether any of <paramref name="candidates"/> loads, without touching the process's GDAL (for checks and tests).</summary>
+    internal static GdalStatus Probe(IEnumerable<string> candidates)
+    {
+        var names = candidates.ToList();
+        foreach (var name in names)
+        {
+            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var handle))
+            {
+                System.Runtime.InteropServices.NativeLibrary.Free(handle);
+                return new GdalStatus(true, null, name, null);
+            }
+        }
+
+        return Unavailable(null, null, $"libgdal was not found (tried {string.Join(", ", names)}).");
+    }
+
     private static GdalStatus Load(RasterOptions options)
     {
         try

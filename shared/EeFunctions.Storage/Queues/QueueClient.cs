@@ -18,6 +18,13 @@ public class QueueClient
     /// <summary>The service's cap on messages per receive or peek.</summary>
     public const int MaxMessagesPerReceive = 32;
 
+    private static readonly XmlWriterSettings s_messageWriterSettings = new()
+    {
+        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        OmitXmlDeclaration = true,
+        NewLineHandling = NewLineHandling.Entitize,
+    };
+
     private readonly StorageServiceContext _context;
     private readonly string _escapedName;
 
@@ -376,9 +383,17 @@ public class QueueClient
 
     private static void SetMessageBody(Request request, string messageText)
     {
-        var xml = new XElement("QueueMessage", new XElement("MessageText", messageText)).ToString(SaveOptions.DisableFormatting);
+        // Entitize line breaks: a raw CR would be normalized away by the service's XML parser (CRLF -> LF).
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, s_messageWriterSettings))
+        {
+            writer.WriteStartElement("QueueMessage");
+            writer.WriteElementString("MessageText", messageText);
+            writer.WriteEndElement();
+        }
+
         request.Headers.SetValue("Content-Type", "application/xml; charset=utf-8");
-        request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml));
+        request.Content = RequestContent.Create(buffer.ToArray());
     }
 
     private static List<XElement> ParseMessages(Response response)
@@ -390,7 +405,8 @@ public class QueueClient
         }
 
         using var stream = content.ToStream();
-        using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        // No line-end normalization: a CR the service returns raw stays a CR in the message text.
+        using var reader = new XmlTextReader(stream) { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, Normalization = false };
         var doc = XDocument.Load(reader);
         return doc.Root?.Elements("QueueMessage").ToList() ?? [];
     }

@@ -29,6 +29,27 @@ public sealed class QueueMessageTests(AzuriteFixture azurite) : QueueTestBase(az
         Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
+    [Theory]
+    [InlineData("line1\r\nline2\n\ttabbed  ")]
+    [InlineData("  leading and trailing spaces  ")]
+    [InlineData("{\"json\":\"<tag attr='1'>&amp;</tag>\",\"n\":[1,2]}")]
+    [InlineData("")]
+    public async Task Message_text_round_trips_exactly_including_whitespace_and_markup(string text)
+    {
+        var queue = await NewQueueAsync();
+
+        await queue.SendMessageAsync(text);
+        var peeked = Assert.Single((await queue.PeekMessagesAsync()).Value);
+        var received = Assert.Single((await queue.ReceiveMessagesAsync(1)).Value);
+        var update = (await queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, text + "!", TimeSpan.Zero)).Value;
+        var updated = Assert.Single((await queue.ReceiveMessagesAsync(1)).Value);
+
+        Assert.Equal(text, peeked.MessageText);
+        Assert.Equal(text, received.MessageText);
+        Assert.Equal(text + "!", updated.MessageText);
+        Assert.NotNull(update.PopReceipt);
+    }
+
     [Fact]
     public async Task Received_message_reappears_after_its_visibility_timeout_with_a_higher_dequeue_count()
     {

@@ -15,6 +15,9 @@ namespace EeFunctions.Storage.Tables;
 [SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "Parameter names mirror Azure.Data.Tables ('select'), so named arguments keep compiling after the swap.")]
 public partial class TableClient
 {
+    /// <summary>The most entities the service returns in one page.</summary>
+    public const int MaxPageSize = 1000;
+
     internal const string JsonMinimalMetadata = "application/json;odata=minimalmetadata";
     internal const string JsonNoMetadata = "application/json;odata=nometadata";
 
@@ -233,7 +236,8 @@ public partial class TableClient
         if (pageSize is { } top)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(top, 1, nameof(pageSize));
-            Add("$top", top.ToString(CultureInfo.InvariantCulture));
+            // The service returns at most 1,000 entities per page whatever is asked; never ask for more.
+            Add("$top", Math.Min(top, MaxPageSize).ToString(CultureInfo.InvariantCulture));
         }
 
         if (!string.IsNullOrEmpty(select))

@@ -85,6 +85,7 @@ public sealed class TableEntityTests(AzuriteFixture azurite) : TableTestBase(azu
             Payload = s_bytes,
             State = JobState.Running,
             Note = null,
+            Renamed = "on the wire as 'wire_name'",
             Transient = "not stored",
         };
 
@@ -101,12 +102,15 @@ public sealed class TableEntityTests(AzuriteFixture azurite) : TableTestBase(azu
         Assert.Equal(s_bytes, read.Payload);
         Assert.Equal(JobState.Running, read.State);
         Assert.Null(read.Note);
+        Assert.Equal("on the wire as 'wire_name'", read.Renamed);
         Assert.Null(read.Transient);
         Assert.Equal(added.Headers.ETag, read.ETag);
         Assert.NotNull(read.Timestamp);
         var raw = (await table.GetEntityAsync<TableEntity>("jobs", "j1")).Value;
         Assert.False(raw.ContainsKey(nameof(JobRecord.Transient)));
         Assert.Equal("Running", raw.GetString(nameof(JobRecord.State)));
+        Assert.Equal("on the wire as 'wire_name'", raw.GetString("wire_name"));
+        Assert.False(raw.ContainsKey(nameof(JobRecord.Renamed)));
     }
 
     [Fact]
@@ -234,6 +238,9 @@ public sealed class TableEntityTests(AzuriteFixture azurite) : TableTestBase(azu
         public JobState State { get; set; }
 
         public string? Note { get; set; }
+
+        [DataMember(Name = "wire_name")]
+        public string? Renamed { get; set; }
 
         [IgnoreDataMember]
         public string? Transient { get; set; }

@@ -73,6 +73,18 @@ public sealed class TableQueryTests(PagedTableFixture paged) : IClassFixture<Pag
     }
 
     [Fact]
+    public async Task A_page_size_above_the_service_cap_gives_pages_of_1000()
+    {
+        var sizes = new List<int>();
+        await foreach (var page in _table.QueryAsync<TableEntity>(maxPerPage: 5000).AsPages())
+        {
+            sizes.Add(page.Values.Count);
+        }
+
+        Assert.Equal([1000, 1000, 500], sizes);
+    }
+
+    [Fact]
     public async Task Paging_resumes_from_a_saved_continuation_token()
     {
         string? token = null;

@@ -26,50 +26,88 @@ internal static class GeoTiffWriter
 
     public static byte[] Write(PixelBlock block, GeoTransform transform, string? crsWkt, bool deflate)
     {
+        var (buffer, length) = WritePooled(block, transform, crsWkt, deflate);
+        try
+        {
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes the tile into a buffer rented from <see cref="ArrayPool{T}.Shared"/>; the caller returns it.</summary>
+    public static (byte[] Buffer, int Length) WritePooled(PixelBlock block, GeoTransform transform, string? crsWkt, bool deflate)
+    {
         var keys = s_keys.GetOrAdd(crsWkt ?? string.Empty, static wkt => GeoKeys.FromGdal(wkt.Length == 0 ? null : wkt));
         var samples = block.BandCount + block.MaskCount;
         var size = block.DataType.SizeInBytes();
         var planeBytes = block.PixelCount * size;
+        var tags = Tags(block, transform, keys, samples, size, deflate);
 
-        // Strip data first: each band, then each mask band converted to the tileset type.
-        using var strips = new MemoryStream(deflate ? planeBytes * samples / 2 : planeBytes * samples);
-        var offsets = new long[samples];
-        var counts = new long[samples];
+        // Layout: header, IFD, out-of-line values (word aligned), then the strips, one per band.
+        var ifdSize = 2 + tags.Count * 12 + 4;
+        var extra = tags.Where(t => t.Payload.Length > 4).Sum(t => (t.Payload.Length + 1) & ~1);
+        var dataStart = 8 + ifdSize + extra;
+        var raw = (long)planeBytes * samples;
+        var capacity = checked((int)(dataStart + raw + raw / 64 + 1024L * samples));
+        var buffer = ArrayPool<byte>.Shared.Rent(capacity);
         var converted = ArrayPool<byte>.Shared.Rent(planeBytes);
         try
         {
-            for (var s = 0; s < samples; s++)
+            var offsets = new uint[samples];
+            var counts = new uint[samples];
+            using (var strips = new MemoryStream(buffer, dataStart, capacity - dataStart, writable: true))
             {
-                ReadOnlySpan<byte> plane;
-                if (s < block.BandCount)
+                for (var s = 0; s < samples; s++)
                 {
-                    plane = block.BandBytes(s);
-                }
-                else
-                {
-                    ConvertMask(block.MaskBand(s - block.BandCount), block.DataType, converted.AsSpan(0, planeBytes));
-                    plane = converted.AsSpan(0, planeBytes);
+                    ReadOnlySpan<byte> plane;
+                    if (s < block.BandCount)
+                    {
+                        plane = block.BandBytes(s);
+                    }
+                    else
+                    {
+                        ConvertMask(block.MaskBand(s - block.BandCount), block.DataType, converted.AsSpan(0, planeBytes));
+                        plane = converted.AsSpan(0, planeBytes);
+                    }
+
+                    var before = strips.Position;
+                    if (deflate)
+                    {
+                        using var zlib = new ZLibStream(strips, new ZLibCompressionOptions { CompressionLevel = 6 }, leaveOpen: true);
+                        zlib.Write(plane);
+                    }
+                    else
+                    {
+                        strips.Write(plane);
+                    }
+
+                    offsets[s] = checked((uint)(dataStart + before));
+                    counts[s] = checked((uint)(strips.Position - before));
                 }
 
-                offsets[s] = strips.Position;
-                if (deflate)
-                {
-                    using var zlib = new ZLibStream(strips, new ZLibCompressionOptions { CompressionLevel = 6 }, leaveOpen: true);
-                    zlib.Write(plane);
-                }
-                else
-                {
-                    strips.Write(plane);
-                }
-
-                counts[s] = strips.Position - offsets[s];
+                var total = checked((int)(dataStart + strips.Position));
+                Fill(tags.First(t => t.Id == 273), offsets);
+                Fill(tags.First(t => t.Id == 279), counts);
+                WriteHeader(buffer, tags, ifdSize);
+                return (buffer, total);
             }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(converted);
         }
+    }
 
+    private static List<Tag> Tags(PixelBlock block, GeoTransform transform, GeoKeys keys, int samples, int size, bool deflate)
+    {
         var sampleFormat = block.DataType switch
         {
             RasterDataType.Int16 or RasterDataType.Int32 => (ushort)2,
@@ -86,7 +124,7 @@ internal static class GeoTiffWriter
             Tag.Longs(273, new uint[samples]),
             Tag.Shorts(277, (ushort)samples),
             Tag.Longs(278, (uint)block.Height),
-            Tag.Longs(279, counts.Select(c => (uint)c).ToArray()),
+            Tag.Longs(279, new uint[samples]),
             Tag.Shorts(284, samples > 1 ? (ushort)2 : (ushort)1),
         };
         if (samples > 1)
@@ -134,28 +172,19 @@ internal static class GeoTiffWriter
         metadata.Append("</GDALMetadata>");
         var xml = Encoding.ASCII.GetBytes(metadata.ToString() + "\0");
         tags.Add(new Tag(42112, TypeAscii, (uint)xml.Length, xml));
+        return tags;
+    }
 
-        // Layout: header, IFD, out-of-line values (word aligned), strips.
-        var ifdSize = 2 + tags.Count * 12 + 4;
-        var extra = 0L;
-        foreach (var tag in tags)
+    private static void Fill(Tag tag, uint[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
         {
-            if (tag.Payload.Length > 4)
-            {
-                extra += (tag.Payload.Length + 1) & ~1;
-            }
+            BinaryPrimitives.WriteUInt32LittleEndian(tag.Payload.AsSpan(i * 4), values[i]);
         }
+    }
 
-        var dataStart = 8 + ifdSize + extra;
-        var stripOffsets = tags.First(t => t.Id == 273);
-        for (var s = 0; s < samples; s++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(stripOffsets.Payload.AsSpan(s * 4), checked((uint)(dataStart + offsets[s])));
-        }
-
-        var total = checked((int)(dataStart + strips.Length));
-        var output = new byte[total];
-        var span = output.AsSpan();
+    private static void WriteHeader(Span<byte> span, List<Tag> tags, int ifdSize)
+    {
         "II"u8.CopyTo(span);
         BinaryPrimitives.WriteUInt16LittleEndian(span[2..], 42);
         BinaryPrimitives.WriteUInt32LittleEndian(span[4..], 8);
@@ -169,12 +198,18 @@ internal static class GeoTiffWriter
             BinaryPrimitives.WriteUInt32LittleEndian(span[(entry + 4)..], tag.Count);
             if (tag.Payload.Length <= 4)
             {
+                span.Slice(entry + 8, 4).Clear();
                 tag.Payload.CopyTo(span[(entry + 8)..]);
             }
             else
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(span[(entry + 8)..], (uint)valueOffset);
                 tag.Payload.CopyTo(span[valueOffset..]);
+                if ((tag.Payload.Length & 1) == 1)
+                {
+                    span[valueOffset + tag.Payload.Length] = 0;
+                }
+
                 valueOffset += (tag.Payload.Length + 1) & ~1;
             }
 
@@ -182,8 +217,6 @@ internal static class GeoTiffWriter
         }
 
         BinaryPrimitives.WriteUInt32LittleEndian(span[entry..], 0);
-        strips.GetBuffer().AsSpan(0, (int)strips.Length).CopyTo(span[(int)dataStart..]);
-        return output;
     }
 
     private static void ConvertMask(ReadOnlySpan<byte> mask, RasterDataType type, Span<byte> target)

@@ -3,7 +3,7 @@ namespace EeFunctions.Raster.Tiles;
 /// <summary>Where tiles live: tile bytes (small GeoTIFFs) by address. Local disk here, blob storage later.</summary>
 public interface ITileStore
 {
-    /// <summary>Writes (or overwrites) a tile.</summary>
+    /// <summary>Writes (or overwrites) a tile. <paramref name="tiff"/> is only valid until the returned task completes.</summary>
     Task WriteAsync(TileAddress address, ReadOnlyMemory<byte> tiff, CancellationToken cancellationToken);
 
     /// <summary>Reads a tile, or null when it does not exist.</summary>

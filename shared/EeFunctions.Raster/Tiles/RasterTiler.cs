@@ -204,10 +204,21 @@ public sealed class RasterTiler
 
     private async Task WriteTileAsync(ITileStore store, TileAddress address, PixelBlock tile, TilesetLayout layout, Counters counters, CancellationToken ct)
     {
-        var bytes = TileCodec.Encode(tile, layout.TileTransform(address.Level, address.Row, address.Column), layout.CrsWkt, _options.Compression);
-        await store.WriteAsync(address, bytes, ct);
+        var (buffer, length, pooled) = TileCodec.EncodePooled(tile, layout.TileTransform(address.Level, address.Row, address.Column), layout.CrsWkt, _options.Compression);
+        try
+        {
+            await store.WriteAsync(address, buffer.AsMemory(0, length), ct);
+        }
+        finally
+        {
+            if (pooled)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
         Interlocked.Increment(ref counters.Tiles);
-        Interlocked.Add(ref counters.Bytes, bytes.Length);
+        Interlocked.Add(ref counters.Bytes, length);
     }
 
     /// <summary>Work units: a level-0 tile row, split into column chunks that fit the memory budget and keep both cores busy.</summary>

@@ -21,6 +21,22 @@ public static class TileCodec
             : EncodeWithGdal(block, transform, crsWkt, compression);
     }
 
+    /// <summary>
+    /// Like <see cref="Encode"/>, into a buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/> (the
+    /// caller returns it) when the managed writer handles the codec; otherwise a plain array.
+    /// </summary>
+    internal static (byte[] Buffer, int Length, bool Pooled) EncodePooled(PixelBlock block, GeoTransform transform, string? crsWkt, TileCompression compression)
+    {
+        if (compression is TileCompression.Deflate or TileCompression.None)
+        {
+            var (buffer, length) = GeoTiffWriter.WritePooled(block, transform, crsWkt, compression == TileCompression.Deflate);
+            return (buffer, length, true);
+        }
+
+        var bytes = EncodeWithGdal(block, transform, crsWkt, compression);
+        return (bytes, bytes.Length, false);
+    }
+
     /// <summary>The same tile written by GDAL's GTiff driver (used for codecs the managed writer lacks).</summary>
     internal static byte[] EncodeWithGdal(PixelBlock block, GeoTransform transform, string? crsWkt, TileCompression compression)
     {

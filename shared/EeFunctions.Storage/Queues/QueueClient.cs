@@ -84,6 +84,12 @@ public class QueueClient
 
     public virtual string Name { get; }
 
+    /// <summary>The largest message the service accepts, in bytes of UTF-8 message text (64 KiB).</summary>
+    public virtual int MessageMaxBytes => 64 * 1024;
+
+    /// <summary>The most messages one peek (or receive) returns.</summary>
+    public virtual int MaxPeekableMessages => MaxMessagesPerReceive;
+
     public virtual string? AccountName => _context.AccountName;
 
     public virtual Uri Uri => _context.BuildUri(_escapedName);

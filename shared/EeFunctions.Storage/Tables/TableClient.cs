@@ -186,6 +186,13 @@ public partial class TableClient
         return await _context.SendAsync(message, cancellationToken);
     }
 
+    /// <summary>Deletes the entity with this entity's keys, if its ETag matches <paramref name="ifMatch"/> (default: unconditionally).</summary>
+    public virtual Task<Response> DeleteEntityAsync(ITableEntity entity, ETag ifMatch = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ifMatch, cancellationToken);
+    }
+
     /// <summary>Reads one entity (optionally only the <paramref name="select"/>ed properties); 404 ResourceNotFound when it does not exist.</summary>
     public virtual async Task<Response<T>> GetEntityAsync<T>(string partitionKey, string rowKey, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
         where T : class, ITableEntity, new()

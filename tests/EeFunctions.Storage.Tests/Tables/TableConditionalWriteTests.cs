@@ -79,7 +79,9 @@ public sealed class TableConditionalWriteTests(AzuriteFixture azurite) : TableTe
         Assert.Equal(TableErrorCode.UpdateConditionNotSatisfied, ex.ErrorCode);
         Assert.True((await table.GetEntityIfExistsAsync<TableEntity>("p", "r")).HasValue);
 
-        await table.DeleteEntityAsync("p", "r", current);
+        var read = (await table.GetEntityAsync<TableEntity>("p", "r")).Value;
+        await table.DeleteEntityAsync(read, read.ETag);
+        Assert.Equal(current, read.ETag);
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>("p", "r")).HasValue);
     }
 

@@ -124,4 +124,21 @@ public sealed class InspectTests
         Assert.Equal(fromFile.FileSize, fromStream.FileSize);
         Assert.Equal(fromFile.Bands.Select(b => b.DataType), fromStream.Bands.Select(b => b.DataType));
     }
+
+    [Fact]
+    public void A_vsimem_path_is_inspected_like_a_file()
+    {
+        var path = EeFunctions.Raster.Gdal.VsiMem.WriteBytes(File.ReadAllBytes(TestData.Raster("world.byte.tif")), ".tif");
+        try
+        {
+            var info = RasterInspector.Inspect(path);
+            Assert.Equal((2880, 1200), (info.Width, info.Height));
+            Assert.Equal(54885, info.FileSize);
+            Assert.Equal("LZW", info.Compression);
+        }
+        finally
+        {
+            EeFunctions.Raster.Gdal.VsiMem.Delete(path);
+        }
+    }
 }

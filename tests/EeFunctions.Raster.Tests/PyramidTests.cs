@@ -104,6 +104,43 @@ public sealed class PyramidTests
         }
     }
 
+    [Fact]
+    public async Task Fan_out_in_row_batches_and_single_parents_equals_the_streamed_pyramid()
+    {
+        var path = EeFunctions.Testing.TestData.Raster("RGBA.uint16.tif");
+        var options = new RasterOptions { TileSize = 64 };
+        var (layout, streamed) = await TilingTests.TileAsync(path, options);
+        var tiler = new RasterTiler(options);
+        var key = new TilesetKey("proj", "asset", 5, "ts0");
+        var store = new MemoryTileStore();
+        for (var first = 0; first < layout.Rows(0); first += 3)
+        {
+            await tiler.TileRowsAsync(path, layout, key, store, first, 3, CancellationToken.None);
+        }
+
+        Assert.Equal(layout.Rows(0) * layout.Columns(0), store.Count);
+        for (var level = 1; level < layout.LevelCount; level++)
+        {
+            for (var row = 0; row < layout.Rows(level); row++)
+            {
+                for (var column = 0; column < layout.Columns(level); column++)
+                {
+                    Assert.True(await tiler.BuildParentAsync(layout, key, store, level, row, column, CancellationToken.None) > 0);
+                }
+            }
+        }
+
+        Assert.Equal(layout.TileCount, store.Count);
+        for (var level = 0; level < layout.LevelCount; level++)
+        {
+            var a = TilingTests.Assemble(layout, streamed, level);
+            var b = TilingTests.Assemble(layout, store, level, key);
+            Assert.True(a.Data.SequenceEqual(b.Data) && a.Mask.SequenceEqual(b.Mask), $"level {level} differs");
+        }
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tiler.BuildParentAsync(layout, key, store, 0, 0, 0, CancellationToken.None));
+    }
+
     [Theory]
     [InlineData(new double[] { 1, 2, 3, 4 }, new[] { 255, 255, 255, 255 }, PyramidingPolicy.Median, 2.5)]
     [InlineData(new double[] { 4, 1, 3, 9 }, new[] { 255, 255, 255, 0 }, PyramidingPolicy.Median, 3)]

@@ -104,7 +104,22 @@ public sealed class RasterTiler
     /// pyramid level, each parent made from its four children as soon as they exist (children stay in memory,
     /// so nothing is decoded again).
     /// </summary>
-    public async Task<TilingResult> TileAsync(string sourcePath, TilesetLayout layout, TilesetKey key, ITileStore store, bool buildPyramid, CancellationToken cancellationToken)
+    public Task<TilingResult> TileAsync(string sourcePath, TilesetLayout layout, TilesetKey key, ITileStore store, bool buildPyramid, CancellationToken cancellationToken) =>
+        TileAsync(sourcePath, layout, key, store, buildPyramid, 0, int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Writes the level-0 tiles of tile rows <paramref name="firstRow"/> to <paramref name="firstRow"/> +
+    /// <paramref name="rowCount"/> − 1 only: one batch of a fan-out. Pyramids are then built with
+    /// <see cref="BuildParentAsync"/> or <see cref="BuildPyramidAsync"/>.
+    /// </summary>
+    public Task<TilingResult> TileRowsAsync(string sourcePath, TilesetLayout layout, TilesetKey key, ITileStore store, int firstRow, int rowCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
+        return TileAsync(sourcePath, layout, key, store, false, firstRow, rowCount, cancellationToken);
+    }
+
+    private async Task<TilingResult> TileAsync(string sourcePath, TilesetLayout layout, TilesetKey key, ITileStore store, bool buildPyramid, int firstRow, int rowCount, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         ArgumentNullException.ThrowIfNull(layout);
@@ -113,8 +128,9 @@ public sealed class RasterTiler
         RasterLimits.CheckSource(_options, layout.Width, layout.Height, sourcePath);
         var counters = new Counters();
         var pyramid = buildPyramid ? new PyramidAccumulator(this, layout, key, store, counters) : null;
+        var endRow = (int)Math.Min((long)firstRow + rowCount, int.MaxValue);
         await Parallel.ForEachAsync(
-            Units(layout),
+            Units(layout).Where(u => u.Row >= firstRow && u.Row < endRow),
             new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
             async (unit, ct) =>
             {
@@ -165,28 +181,46 @@ public sealed class RasterTiler
             await Parallel.ForEachAsync(
                 parents,
                 new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
-                async (parent, ct) =>
-                {
-                    var children = new PixelBlock?[4];
-                    for (var q = 0; q < 4; q++)
-                    {
-                        var (row, column) = (parent.row * 2 + q / 2, parent.column * 2 + q % 2);
-                        if (row >= layout.Rows(current - 1) || column >= layout.Columns(current - 1))
-                        {
-                            continue;
-                        }
-
-                        var address = key.Tile(current - 1, row, column);
-                        var bytes = await store.ReadAsync(address, ct) ?? throw new InvalidOperationException($"Tile {address} is missing.");
-                        children[q] = TileCodec.Decode(bytes, layout.DataType, layout.BandCount, layout.MaskBandCount);
-                    }
-
-                    var built = await WriteParentAsync(store, key, layout, current, parent.row, parent.column, children, counters, ct);
-                    built.Return();
-                });
+                async (parent, ct) => await BuildParentAsync(layout, key, store, current, parent.row, parent.column, counters, ct));
         }
 
         return new TilingResult(layout, counters.Tiles, counters.Bytes);
+    }
+
+    /// <summary>Builds one parent tile (level ≥ 1) from its children in the store: one unit of the pyramid fan-out.</summary>
+    public async Task<long> BuildParentAsync(TilesetLayout layout, TilesetKey key, ITileStore store, int level, int row, int column, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(store);
+        if (level < 1 || level >= layout.LevelCount || row < 0 || row >= layout.Rows(level) || column < 0 || column >= layout.Columns(level))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), $"Tile {level}/{row}/{column} is not a pyramid tile of this layout.");
+        }
+
+        var counters = new Counters();
+        await BuildParentAsync(layout, key, store, level, row, column, counters, cancellationToken);
+        return counters.Bytes;
+    }
+
+    private async Task BuildParentAsync(TilesetLayout layout, TilesetKey key, ITileStore store, int level, int row, int column, Counters counters, CancellationToken ct)
+    {
+        var children = new PixelBlock?[4];
+        for (var q = 0; q < 4; q++)
+        {
+            var (childRow, childColumn) = (row * 2 + q / 2, column * 2 + q % 2);
+            if (childRow >= layout.Rows(level - 1) || childColumn >= layout.Columns(level - 1))
+            {
+                continue;
+            }
+
+            var address = key.Tile(level - 1, childRow, childColumn);
+            var bytes = await store.ReadAsync(address, ct) ?? throw new InvalidOperationException($"Tile {address} is missing.");
+            children[q] = TileCodec.Decode(bytes, layout.DataType, layout.BandCount, layout.MaskBandCount);
+        }
+
+        var built = await WriteParentAsync(store, key, layout, level, row, column, children, counters, ct);
+        built.Return();
     }
 
     private async Task<PixelBlock> WriteParentAsync(ITileStore store, TilesetKey key, TilesetLayout layout, int level, int row, int column, PixelBlock?[] children, Counters counters, CancellationToken ct)

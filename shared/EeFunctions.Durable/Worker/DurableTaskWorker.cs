@@ -23,8 +23,11 @@ public sealed class DurableTaskWorker : IHostedService, IAsyncDisposable
     private readonly OrchestrationProcessor _processor;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _stopGate = new();
     private Task[] _loops = [];
+    private Task? _stopTask;
     private int _state;
+    private int _disposed;
 
     /// <summary>Creates a worker.</summary>
     /// <param name="backend">Where work comes from.</param>
@@ -86,29 +89,59 @@ public sealed class DurableTaskWorker : IHostedService, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Every caller (the host, then the container's dispose) waits for the same stop; each caller's token, when it fires,
+    /// cancels running activities so that they are released for redelivery.
+    /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        if (Volatile.Read(ref _state) == 0)
         {
             return;
         }
 
-        await _stopping.CancelAsync();
-        using (cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort))
+        Task stop;
+        lock (_stopGate)
         {
-            await Task.WhenAll(_loops);
+            stop = _stopTask ??= StopCoreAsync();
         }
 
+        using (cancellationToken.Register(static state => ((DurableTaskWorker)state!).Abort(), this))
+        {
+            await stop;
+        }
+    }
+
+    /// <summary>Stops at once (running activities are cancelled and released for redelivery) and releases resources.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await StopAsync(new CancellationToken(canceled: true));
+        _stopping.Dispose();
+        _abort.Dispose();
+    }
+
+    private async Task StopCoreAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_loops);
         _processor.EvictAll();
         _logger.WorkerStopped();
     }
 
-    /// <summary>Stops at once: running activities are cancelled and released for redelivery.</summary>
-    public async ValueTask DisposeAsync()
+    private void Abort()
     {
-        await StopAsync(new CancellationToken(canceled: true));
-        _stopping.Dispose();
-        _abort.Dispose();
+        lock (_stopGate)
+        {
+            if (Volatile.Read(ref _disposed) == 0 || _stopTask is { IsCompleted: false })
+            {
+                _abort.Cancel();
+            }
+        }
     }
 
     private async Task OrchestrationLoopAsync()

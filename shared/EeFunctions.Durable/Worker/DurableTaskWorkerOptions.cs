@@ -12,7 +12,10 @@ public sealed class DurableTaskWorkerOptions
     /// <summary>Longest single durable timer; longer timers are chained. Default 3 days (queue visibility is capped at 7).</summary>
     public TimeSpan MaximumTimerInterval { get; set; } = TimeSpan.FromDays(3);
 
-    /// <summary>Instances whose replayed state the worker keeps in memory between episodes.</summary>
+    /// <summary>
+    /// Instances whose replayed state the worker keeps in memory between episodes; 0 disables the cache, so that every episode
+    /// replays the full history (slow, but useful to test replay).
+    /// </summary>
     public int MaxCachedOrchestrations { get; set; } = 100_000;
 
     /// <summary>Pause after an unexpected error in a dispatcher loop.</summary>

@@ -419,6 +419,11 @@ internal sealed class OrchestrationProcessor
 
     private void CacheSession(string instanceId, OrchestrationSession session)
     {
+        if (_options.MaxCachedOrchestrations <= 0)
+        {
+            return;
+        }
+
         if (_cache.Count >= _options.MaxCachedOrchestrations && !_cache.ContainsKey(instanceId))
         {
             // Crude bound: drop an arbitrary entry. An evicted instance is rebuilt by replay on its next episode.

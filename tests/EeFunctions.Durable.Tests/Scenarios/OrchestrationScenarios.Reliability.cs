@@ -42,7 +42,8 @@ public abstract partial class OrchestrationScenarios
         var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Timeout);
 
         Assert.Equal("a+go+b", result.ReadOutputAs<string>());
-        Assert.Equal(["live", "replaying"], log);
+        Assert.Equal("live", log[0]);
+        Assert.Equal("replaying", log[^1]);
         Assert.Single(lines.Messages, m => m == "after a");
     }
 
@@ -115,7 +116,7 @@ public abstract partial class OrchestrationScenarios
     public async Task Duplicate_delivery_of_every_message_gives_the_same_results()
     {
         TimeProvider time = TimeProvider.System;
-        await using var host = new TestHost(new DuplicatingBackend(CreateBackend(time)), time);
+        await using var host = new TestHost(new DuplicatingBackend(CreateBackend(time)), time, ConfigureWorker);
         var squares = 0;
         await host.StartWorkerAsync(r =>
         {

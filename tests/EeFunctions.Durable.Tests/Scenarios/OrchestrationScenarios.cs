@@ -18,10 +18,15 @@ public abstract partial class OrchestrationScenarios : IDisposable
     /// <summary>Creates a fresh, empty backend on <paramref name="timeProvider"/>.</summary>
     protected abstract IOrchestrationBackend CreateBackend(TimeProvider timeProvider);
 
+    /// <summary>Adjusts the options of every worker the scenarios start (e.g. to disable the replay cache).</summary>
+    protected virtual void ConfigureWorker(Worker.DurableTaskWorkerOptions options)
+    {
+    }
+
     protected TestHost CreateHost(bool virtualClock = false)
     {
         TimeProvider time = virtualClock ? new FakeTimeProvider() : TimeProvider.System;
-        return new TestHost(CreateBackend(time), time);
+        return new TestHost(CreateBackend(time), time, ConfigureWorker);
     }
 
     public void Dispose()

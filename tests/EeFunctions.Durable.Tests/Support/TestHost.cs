@@ -10,8 +10,11 @@ public sealed class TestHost : IAsyncDisposable
 {
     private readonly List<DurableTaskWorker> _workers = [];
 
-    public TestHost(IOrchestrationBackend backend, TimeProvider timeProvider)
+    private readonly Action<DurableTaskWorkerOptions>? _configureWorker;
+
+    public TestHost(IOrchestrationBackend backend, TimeProvider timeProvider, Action<DurableTaskWorkerOptions>? configureWorker = null)
     {
+        _configureWorker = configureWorker;
         Backend = backend;
         TimeProvider = timeProvider;
         Client = new BackendDurableTaskClient(backend, timeProvider: timeProvider);
@@ -34,10 +37,12 @@ public sealed class TestHost : IAsyncDisposable
     {
         var registry = new DurableTaskRegistry();
         tasks(registry);
+        options ??= new DurableTaskWorkerOptions { MaxConcurrentActivityFunctions = 8, MaxConcurrentOrchestratorFunctions = 4 };
+        _configureWorker?.Invoke(options);
         var worker = new DurableTaskWorker(
             Backend,
             registry,
-            options ?? new DurableTaskWorkerOptions { MaxConcurrentActivityFunctions = 8, MaxConcurrentOrchestratorFunctions = 4 },
+            options,
             timeProvider: TimeProvider,
             loggerFactory: loggerFactory);
         _workers.Add(worker);

@@ -11,7 +11,7 @@ public sealed class TilingTests
 
     public static TheoryData<string> SampleRasters => new(
         "byte.tif", "RGB.byte.tif", "RGBA.byte.tif", "RGBA.uint16.tif", "all-nodata.tif", "alpha.tif", "float.tif",
-        "float32.tif", "float_nan.tif", "float_raster_with_nodata.tif", "goes.tif", "red.tif", "rgb-byte-tenth.tif",
+        "float32.tif", "float_nan.tif", "float_raster_with_nodata.tif", "float_raster_with_extra_nodata.tif", "goes.tif", "red.tif", "green.tif", "rgb-byte-tenth.tif",
         "rgb1_fake_nir_epsg3857.tif", "rgb_deflate.tif", "rgb_lzw.tif", "rotated.tif", "shade.tif", "test_esri_wkt.tif",
         "world.byte.tif", "cogeo.tif", "389225main_sw_1965_1024.jpg");
 

@@ -197,6 +197,28 @@ public abstract partial class OrchestrationScenarios
     }
 
     [Fact]
+    public async Task Event_raised_to_a_scheduled_instance_before_it_starts_is_delivered_after_the_start()
+    {
+        await using var host = CreateHost(virtualClock: true);
+        await host.StartWorkerAsync(ApprovalTasks);
+        var startAt = host.FakeClock.GetUtcNow().AddMinutes(10);
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Approval", new StartOrchestrationOptions(StartAt: startAt), Timeout);
+
+        await host.Client.RaiseEventAsync(id, "Approved", new Approval("early bird"), Timeout);
+        var metadata = await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Timeout);
+        while (metadata is not { IsCompleted: true })
+        {
+            // Time passes in one-second steps, as it would for a real worker re-trying the deferred event.
+            host.FakeClock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1, Timeout);
+            metadata = await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Timeout);
+        }
+
+        Assert.Equal("approved by early bird", metadata.ReadOutputAs<string>());
+        Assert.True(metadata.LastUpdatedAt >= startAt);
+    }
+
+    [Fact]
     public async Task Client_operations_on_an_unknown_instance_are_argument_errors()
     {
         await using var host = CreateHost();

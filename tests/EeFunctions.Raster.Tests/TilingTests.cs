@@ -78,6 +78,30 @@ public sealed class TilingTests
         Assert.Equal(layout.Transform.PixelWidth, info.Transform!.Value.PixelWidth, 1e-9);
     }
 
+    [Theory]
+    [InlineData("rotated.tif")]
+    [InlineData("float.tif")]
+    [InlineData("389225main_sw_1965_1024.jpg")]
+    [InlineData("test_esri_wkt.tif")]
+    public async Task Rotated_south_up_and_crs_less_grids_keep_their_georeferencing_in_every_level(string file)
+    {
+        var path = TestData.Raster(file);
+        var (layout, store) = await TileAsync(path, new RasterOptions { TileSize = 16 });
+        var source = RasterInspector.Inspect(path);
+        for (var level = 0; level < layout.LevelCount; level++)
+        {
+            var row = layout.Rows(level) - 1;
+            var column = layout.Columns(level) - 1;
+            using var stream = new MemoryStream((await store.ReadAsync(s_key.Tile(level, row, column), CancellationToken.None))!);
+            var info = RasterInspector.Inspect(stream);
+            var expected = layout.TileTransform(level, row, column);
+            var actual = info.Transform!.Value;
+            Assert.Equal(expected.ToArray(), actual.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(a)));
+            Assert.Equal(source.CrsWkt is null, info.CrsWkt is null);
+            Assert.Equal(source.EpsgCode, info.EpsgCode);
+        }
+    }
+
     [Fact]
     public async Task Gdalinfo_reads_a_tile_written_to_local_disk()
     {

@@ -92,6 +92,9 @@ public partial class TableClient
     /// <summary>An OData filter from an interpolated string, values formatted as literals and quotes escaped.</summary>
     public static string CreateQueryFilter(FormattableString filter) => TableOdataFilter.Create(filter);
 
+    /// <summary>An OData filter from a predicate (<c>e =&gt; e.PartitionKey == pk &amp;&amp; e.Count &gt; 3</c>); see <see cref="QueryAsync{T}(System.Linq.Expressions.Expression{Func{T, bool}}, int?, IEnumerable{string}?, CancellationToken)"/>.</summary>
+    public static string CreateQueryFilter<T>(System.Linq.Expressions.Expression<Func<T, bool>> filter) => TableExpressionFilter.Translate(filter);
+
     public virtual async Task<Response<TableItem>> CreateAsync(CancellationToken cancellationToken = default)
     {
         using var message = TableServiceClient.CreateTableMessage(_context, Name);
@@ -229,6 +232,14 @@ public partial class TableClient
         var selectList = select is null ? null : string.Join(',', select);
         return new TablePageable<T>((token, pageSize, ct) => QueryPageAsync<T>(filter, pageSize, selectList, token, ct), maxPerPage, cancellationToken);
     }
+
+    /// <summary>
+    /// Queries entities matching a predicate, translated to an OData filter: comparisons of properties with values,
+    /// <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, and <c>string.CompareTo(..) op 0</c> for ranges. Anything else throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    public virtual AsyncPageable<T> QueryAsync<T>(System.Linq.Expressions.Expression<Func<T, bool>> filter, int? maxPerPage = null, IEnumerable<string>? select = null, CancellationToken cancellationToken = default)
+        where T : class, ITableEntity, new() =>
+        QueryAsync<T>(TableExpressionFilter.Translate(filter), maxPerPage, select, cancellationToken);
 
     private async Task<Page<T>> QueryPageAsync<T>(string? filter, int? pageSize, string? select, string? continuationToken, CancellationToken cancellationToken)
         where T : class, ITableEntity, new()

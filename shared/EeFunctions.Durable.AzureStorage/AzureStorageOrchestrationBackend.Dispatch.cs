@@ -123,7 +123,8 @@ public sealed partial class AzureStorageOrchestrationBackend
         await _balanceGate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var partition in _partitions.Where(p => p.Owned && WallNow - p.LastRenewed >= _options.LeaseRenewInterval))
+            var lost = false;
+            foreach (var partition in _partitions.Where(p => p.Owned && WallNow - p.LastRenewed >= _options.LeaseRenewInterval).ToList())
             {
                 try
                 {
@@ -134,7 +135,13 @@ public sealed partial class AzureStorageOrchestrationBackend
                 {
                     _logger.PartitionLost(_options.WorkerId, partition.Index, ex.Message);
                     await ReleasePartitionAsync(partition, voluntary: false, cancellationToken);
+                    lost = true;
                 }
+            }
+
+            if (lost)
+            {
+                return; // not straight back for the partition just lost: its new owner has it
             }
 
             var owned = _partitions.Count(p => p.Owned);
@@ -870,6 +877,11 @@ public sealed partial class AzureStorageOrchestrationBackend
                 var due = _held.Values.Where(h => !h.Done && h.HiddenUntil - WallNow < h.Visibility / 2).ToList();
                 await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxStorageOperationConcurrency, CancellationToken = cancellationToken }, async (held, ct) =>
                 {
+                    if (held.Partition >= 0 && !Owns(held.Partition))
+                    {
+                        return; // the partition was lost or handed over: its messages go back to the queue when their visibility lapses
+                    }
+
                     if (held.Partition < 0 && EngineNow - held.LockedAt > _options.MaxActivityLockRenewal)
                     {
                         Forget(held); // presumed stuck: let the lock lapse so another worker runs it

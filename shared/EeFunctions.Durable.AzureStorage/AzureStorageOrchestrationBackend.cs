@@ -94,6 +94,10 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     /// <summary>Partitions this worker owns now (for tests and diagnostics).</summary>
     public IReadOnlyList<int> OwnedPartitions => [.. _partitions.Where(p => p.Owned).Select(p => p.Index)];
 
+    internal InstanceStore Store => _store;
+
+    internal TaskHub Hub => _hub;
+
     private DateTime EngineNow => _timeProvider.GetUtcNow().UtcDateTime;
 
     private static DateTime WallNow => DateTime.UtcNow;
@@ -195,7 +199,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         SignalState(start.InstanceId);
     }
 
-    private static InstanceRecord NewPendingRecord(ExecutionStartedEvent start) => new()
+    internal static InstanceRecord NewPendingRecord(ExecutionStartedEvent start) => new()
     {
         State = new OrchestrationState
         {

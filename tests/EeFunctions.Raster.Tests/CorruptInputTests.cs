@@ -97,4 +97,49 @@ public sealed class CorruptInputTests
         var ex = Assert.Throws<RasterLimitExceededException>(() => tiler.CreateLayout(TestData.Raster("world.byte.tif")));
         Assert.Contains("2880x1200", ex.Message);
     }
+
+    /// <summary>
+    /// Mutated copies of real GeoTIFFs (a few bytes flipped anywhere, headers included), fixed seeds: each either
+    /// tiles or fails with a GDAL or limit exception, never anything else.
+    /// </summary>
+    [Theory]
+    [InlineData("byte.tif")]
+    [InlineData("red.tif")]
+    [InlineData("rotated.tif")]
+    [InlineData("RGBA.uint16.tif")]
+    [InlineData("float_nan.tif")]
+    public async Task Byte_flipped_files_tile_or_fail_with_a_clear_error(string file)
+    {
+        using var temp = new TempDirectory();
+        var original = await File.ReadAllBytesAsync(TestData.Raster(file));
+        var random = new Random(file.Length * 7919);
+        var tiler = new RasterTiler(new RasterOptions { MaxPixels = 50_000_000, MaxDimension = 100_000 });
+        var failures = 0;
+        for (var variant = 0; variant < 40; variant++)
+        {
+            var bytes = (byte[])original.Clone();
+            var flips = random.Next(1, 9);
+            for (var f = 0; f < flips; f++)
+            {
+                // Half the flips hit the first 512 bytes, where the header and IFD live.
+                var at = random.Next(2) == 0 ? random.Next(Math.Min(512, bytes.Length)) : random.Next(bytes.Length);
+                bytes[at] = (byte)random.Next(256);
+            }
+
+            var path = Path.Combine(temp.Path, $"v{variant}.tif");
+            await File.WriteAllBytesAsync(path, bytes);
+            try
+            {
+                var layout = tiler.CreateLayout(path);
+                await tiler.TileAsync(path, layout, s_key, new MemoryTileStore(), true, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is GdalException or RasterLimitExceededException)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+                failures++;
+            }
+        }
+
+        Assert.True(failures > 0, "no mutation reached GDAL's error paths");
+    }
 }

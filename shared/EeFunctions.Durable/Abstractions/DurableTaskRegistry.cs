@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EeFunctions.Durable;
 
@@ -10,10 +11,13 @@ public sealed class DurableTaskRegistry
     private readonly Dictionary<string, Func<IServiceProvider?, ITaskOrchestrator>> _orchestrators = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<IServiceProvider?, ITaskActivity>> _activities = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Registers an orchestrator class under its <see cref="DurableTaskAttribute"/> name or class name; one instance per run.</summary>
+    /// <summary>
+    /// Registers an orchestrator class under its <see cref="DurableTaskAttribute"/> name or class name; one instance per run,
+    /// created with constructor injection from the worker's service provider (or its parameterless constructor without one).
+    /// </summary>
     public DurableTaskRegistry AddOrchestrator<TOrchestrator>()
-        where TOrchestrator : class, ITaskOrchestrator, new() =>
-        AddOrchestrator(NameOf(typeof(TOrchestrator)), () => new TOrchestrator());
+        where TOrchestrator : class, ITaskOrchestrator =>
+        AddOrchestrator(NameOf(typeof(TOrchestrator)), Create<TOrchestrator>);
 
     /// <summary>Registers an orchestrator created by <paramref name="factory"/> for each run.</summary>
     public DurableTaskRegistry AddOrchestrator(string name, Func<ITaskOrchestrator> factory)
@@ -61,10 +65,13 @@ public sealed class DurableTaskRegistry
         });
     }
 
-    /// <summary>Registers an activity class under its <see cref="DurableTaskAttribute"/> name or class name; one instance per run.</summary>
+    /// <summary>
+    /// Registers an activity class under its <see cref="DurableTaskAttribute"/> name or class name; one instance per run,
+    /// created with constructor injection from the worker's service provider (or its parameterless constructor without one).
+    /// </summary>
     public DurableTaskRegistry AddActivity<TActivity>()
-        where TActivity : class, ITaskActivity, new() =>
-        AddActivity(NameOf(typeof(TActivity)), _ => new TActivity());
+        where TActivity : class, ITaskActivity =>
+        AddActivity(NameOf(typeof(TActivity)), Create<TActivity>);
 
     /// <summary>Registers an activity created from the service provider (null when the worker runs without DI).</summary>
     public DurableTaskRegistry AddActivity(string name, Func<IServiceProvider?, ITaskActivity> factory)
@@ -119,6 +126,10 @@ public sealed class DurableTaskRegistry
         activity = _activities.TryGetValue(name, out var factory) ? factory(services) : null;
         return activity is not null;
     }
+
+    private static T Create<T>(IServiceProvider? services)
+        where T : class =>
+        services is null ? Activator.CreateInstance<T>() : ActivatorUtilities.CreateInstance<T>(services);
 
     private static string NameOf(Type type) => type.GetCustomAttribute<DurableTaskAttribute>()?.Name ?? type.Name;
 

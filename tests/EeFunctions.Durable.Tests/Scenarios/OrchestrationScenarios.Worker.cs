@@ -112,6 +112,37 @@ public abstract partial class OrchestrationScenarios
     }
 
     [Fact]
+    public async Task Sub_orchestration_with_the_id_of_an_active_instance_fails_in_the_parent()
+    {
+        await using var host = CreateHost();
+        await host.StartWorkerAsync(r =>
+        {
+            ApprovalTasks(r);
+            r.AddOrchestratorFunc<string>("Parent", async context =>
+            {
+                try
+                {
+                    await context.CallSubOrchestratorAsync("Approval", null, new SubOrchestrationOptions(instanceId: "busy-child"));
+                    return "started";
+                }
+                catch (TaskFailedException ex)
+                {
+                    return ex.FailureDetails.ErrorMessage;
+                }
+            });
+        });
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Approval", new StartOrchestrationOptions("busy-child"), Timeout);
+        await host.Client.WaitForInstanceStartAsync("busy-child", cancellation: Timeout);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent", cancellation: Timeout);
+        var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Timeout);
+
+        Assert.Contains("'busy-child'", result.ReadOutputAs<string>(), StringComparison.Ordinal);
+        Assert.Contains("already exists", result.ReadOutputAs<string>(), StringComparison.Ordinal);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync("busy-child", cancellation: Timeout))?.RuntimeStatus);
+    }
+
+    [Fact]
     public async Task Async_void_failure_in_orchestrator_code_fails_the_instance_instead_of_the_worker()
     {
         await using var host = CreateHost();

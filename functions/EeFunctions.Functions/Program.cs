@@ -1,3 +1,4 @@
+using EeFunctions.Functions.Durable;
 using EeFunctions.Functions.Hosting;
 using EeFunctions.Functions.Http;
 using Microsoft.Extensions.Options;
@@ -20,8 +21,10 @@ builder.Logging.AddSimpleConsole(o =>
 });
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 builder.Services.AddFunctionsHost(builder.Configuration);
+builder.Services.AddDurableFunctions(builder.Configuration);
 
 var app = builder.Build();
 var http = app.Services.GetRequiredService<IOptions<HttpExtensionOptions>>().Value;
 app.MapHealthApi(http.PathPrefix);
+app.MapDurableHttpApi();
 await app.RunAsync();

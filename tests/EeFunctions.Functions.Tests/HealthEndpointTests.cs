@@ -6,13 +6,13 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace EeFunctions.Functions.Tests;
 
+[Collection(InProcessHostGroup.Name)]
 public sealed class HealthEndpointTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
     public async Task Health_is_200_with_every_component_healthy_when_storage_and_gdal_are_there()
     {
-        await using var factory = new WebApplicationFactory<Program>()
-            .WithWebHostBuilder(b => b.UseSetting("AzureWebJobsStorage", azurite.ConnectionString));
+        await using var factory = TestSettings.Host(azurite);
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync("/api/health");
@@ -36,8 +36,7 @@ public sealed class HealthEndpointTests(AzuriteFixture azurite) : IClassFixture<
             .Replace($":{azurite.Azurite.BlobPort}/", $":{closedPort}/", StringComparison.Ordinal)
             .Replace($":{azurite.Azurite.QueuePort}/", $":{closedPort}/", StringComparison.Ordinal)
             .Replace($":{azurite.Azurite.TablePort}/", $":{closedPort}/", StringComparison.Ordinal);
-        await using var factory = new WebApplicationFactory<Program>()
-            .WithWebHostBuilder(b => b.UseSetting("AzureWebJobsStorage", unreachable));
+        await using var factory = TestSettings.Host(azurite, b => b.UseSetting("AzureWebJobsStorage", unreachable));
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync("/api/health");
@@ -56,10 +55,7 @@ public sealed class HealthEndpointTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task The_route_prefix_comes_from_host_json_and_can_be_overridden()
     {
-        await using var factory = new WebApplicationFactory<Program>()
-            .WithWebHostBuilder(b => b
-                .UseSetting("AzureWebJobsStorage", azurite.ConnectionString)
-                .UseSetting("AzureFunctionsJobHost:extensions:http:routePrefix", "fn"));
+        await using var factory = TestSettings.Host(azurite, b => b.UseSetting("AzureFunctionsJobHost:extensions:http:routePrefix", "fn"));
         using var client = factory.CreateClient();
 
         using var moved = await client.GetAsync("/fn/health");
@@ -73,10 +69,10 @@ public sealed class HealthEndpointTests(AzuriteFixture azurite) : IClassFixture<
     [InlineData("AzureFunctionsJobHost:extensions:durableTask:storageProvider:partitionCount", "17", "partitionCount")]
     [InlineData("AzureFunctionsJobHost:extensions:durableTask:hubName", "no", "hubName")]
     [InlineData("AzureWebJobsStorage", "AccountName=x;Bogus=1", "AzureWebJobsStorage")]
+    [InlineData("DurableTask:SystemKey", "short", "SystemKey")]
     public void Invalid_settings_stop_the_host_at_start_with_a_message_naming_them(string key, string value, string named)
     {
-        using var factory = new WebApplicationFactory<Program>()
-            .WithWebHostBuilder(b => b.UseSetting("AzureWebJobsStorage", azurite.ConnectionString).UseSetting(key, value));
+        using var factory = TestSettings.Host(azurite, b => b.UseSetting(key, value));
 
         var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 

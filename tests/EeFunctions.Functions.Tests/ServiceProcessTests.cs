@@ -8,7 +8,7 @@ public sealed class ServiceProcessTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task The_real_process_serves_health_on_loopback_and_stops_cleanly_on_sigterm()
     {
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        await using var service = await ServiceProcess.StartAsync(TestSettings.For(azurite));
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
 
         using var response = await http.GetAsync("/api/health");
@@ -27,7 +27,7 @@ public sealed class ServiceProcessTests(AzuriteFixture azurite) : IClassFixture<
         var closed = AzuriteInstance.FreePorts(1)[0];
         var cs = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={EeFunctions.Storage.StorageConnectionString.DevelopmentAccountKey};" +
                  $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1";
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["AzureWebJobsStorage"] = cs });
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>(TestSettings.For(azurite)) { ["AzureWebJobsStorage"] = cs });
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
 
         using var response = await http.GetAsync("/api/health");

@@ -1,0 +1,39 @@
+using EeFunctions.Durable;
+using EeFunctions.Durable.Worker;
+using EeFunctions.Functions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EeFunctions.Functions.Durable;
+
+/// <summary>Hosts the durable engine in the app and exposes its HTTP management API.</summary>
+public static class DurableServiceCollectionExtensions
+{
+    public static IServiceCollection AddDurableFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DurableHttpApiOptions>().Bind(configuration.GetSection(DurableHttpApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddDurableTask(_ => { });
+
+        // The registry is composed from contributors, so features (and tests) add their orchestrations independently.
+        services.Replace(ServiceDescriptor.Singleton(sp =>
+        {
+            var registry = new DurableTaskRegistry();
+            foreach (var contributor in sp.GetServices<IDurableTaskContributor>())
+            {
+                contributor.Register(registry);
+            }
+
+            return registry;
+        }));
+
+        // host.json extensions.durableTask → worker limits.
+        services.AddOptions<DurableTaskWorkerOptions>().Configure<IOptions<DurableTaskExtensionOptions>>((worker, host) =>
+        {
+            worker.MaxConcurrentActivityFunctions = host.Value.MaxConcurrentActivityFunctions;
+            worker.MaxConcurrentOrchestratorFunctions = host.Value.MaxConcurrentOrchestratorFunctions;
+        });
+        services.AddSingleton<DurableHttpManagement>();
+        services.TryAddSingleton<IDurableApiAuthorizer, SystemKeyAuthorizer>();
+        return services;
+    }
+}

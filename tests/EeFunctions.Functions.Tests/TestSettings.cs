@@ -1,0 +1,28 @@
+using EeFunctions.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace EeFunctions.Functions.Tests;
+
+/// <summary>The settings every in-process host under test needs, on the assembly's Azurite.</summary>
+internal static class TestSettings
+{
+    public const string SystemKey = "test-system-key-0123456789abcdef";
+
+    public static Dictionary<string, string> For(AzuriteFixture azurite) => new()
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["DurableTask:SystemKey"] = SystemKey,
+    };
+
+    public static WebApplicationFactory<Program> Host(AzuriteFixture azurite, Action<IWebHostBuilder>? configure = null) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in For(azurite))
+            {
+                b.UseSetting(key, value);
+            }
+
+            configure?.Invoke(b);
+        });
+}

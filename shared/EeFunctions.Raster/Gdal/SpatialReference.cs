@@ -28,30 +28,18 @@ internal sealed class SpatialReference : IDisposable
         return srs;
     }
 
-    /// <summary>The EPSG code when the CRS is (or is identified as) one, else null.</summary>
+    /// <summary>The EPSG code of the CRS itself (not of its base CRS), directly or by identification; else null.</summary>
     public int? EpsgCode()
     {
-        foreach (var key in new[] { (string?)null, "PROJCS", "GEOGCS" })
+        if (TryAuthority(null, out var code))
         {
-            if (TryAuthority(key, out var code))
-            {
-                return code;
-            }
-
-            if (key is null)
-            {
-                GdalErrors.Reset();
-                if (GdalApi.OSRAutoIdentifyEPSG(_handle) == 0 && TryAuthority(null, out code))
-                {
-                    return code;
-                }
-
-                GdalErrors.Reset();
-                return null;
-            }
+            return code;
         }
 
-        return null;
+        GdalErrors.Reset();
+        var identified = GdalApi.OSRAutoIdentifyEPSG(_handle) == 0 && TryAuthority(null, out code);
+        GdalErrors.Reset();
+        return identified ? code : null;
     }
 
     private bool TryAuthority(string? key, out int code)

@@ -53,6 +53,7 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
     {
         var dir = Path.Combine(Path.GetTempPath(), "eefunctions-azurite-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
+        StartReaper(dir);
         for (var attempt = 1; ; attempt++)
         {
             var ports = FreePorts(3);
@@ -167,6 +168,24 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
 
             await Task.Delay(100, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Deletes the temp data folder once this process is gone, even when it never disposed the instance: a test
+    /// host is stopped by its runner soon after the run, before a ProcessExit handler can stop Azurite and delete
+    /// hundreds of MB. The watchdog stops Azurite within a second of that; the folder goes a few seconds later.
+    /// </summary>
+    private static void StartReaper(string directory)
+    {
+        var parent = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var script =
+            "exec </dev/null >/dev/null 2>&1; " + // hold none of the test host's pipes (its runner waits for them to close)
+            $"while kill -0 {parent} 2>/dev/null; do sleep 1; done; " +
+            $"sleep 5; rm -rf {Quote(directory)}; sleep 5; rm -rf {Quote(directory)}";
+        var psi = new ProcessStartInfo("bash") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        using var reaper = Process.Start(psi);
     }
 
     private static async Task<bool> IsListeningAsync(int port)

@@ -15,6 +15,7 @@ public sealed partial class AzureStorageOrchestrationBackend
     private static readonly TimeSpan s_lockWait = TimeSpan.FromSeconds(2);
     private readonly PartitionRuntime[] _partitions;
     private readonly PollBackoff _activityBackoff;
+    private readonly PollBackoff _activityDemandSignal = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     private readonly Lock _gate = new();
     private readonly Dictionary<string, InstanceSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HeldMessage> _held = new(StringComparer.Ordinal);
@@ -29,7 +30,10 @@ public sealed partial class AzureStorageOrchestrationBackend
     {
         lock (_gate)
         {
-            _workerStart ??= StartWorkerAsync();
+            if (_workerStart is null || _workerStart.IsFaulted || _workerStart.IsCanceled)
+            {
+                _workerStart = StartWorkerAsync();
+            }
         }
 
         return _workerStart.WaitAsync(cancellationToken);
@@ -735,7 +739,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         Interlocked.Increment(ref _activityDemand);
-        _activityBackoff.Signal();
+        _activityDemandSignal.Signal();
         try
         {
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
@@ -774,11 +778,12 @@ public sealed partial class AzureStorageOrchestrationBackend
                 var demand = Volatile.Read(ref _activityDemand) - _activityBuffer.Reader.Count;
                 if (demand <= 0)
                 {
-                    await _activityBackoff.WaitAsync(cancellationToken);
+                    await _activityDemandSignal.WaitAsync(cancellationToken);
                     continue;
                 }
 
-                var messages = (await _workItems.ReceiveMessagesAsync(Math.Min(32, demand), _options.WorkItemQueueVisibilityTimeout, cancellationToken)).Value;
+                // A little more than the idle slots ask for, so a busy queue is drained in fewer receives.
+                var messages = (await _workItems.ReceiveMessagesAsync(Math.Min(32, demand * 2), _options.WorkItemQueueVisibilityTimeout, cancellationToken)).Value;
                 if (messages.Length == 0)
                 {
                     await _activityBackoff.WaitAsync(cancellationToken);
@@ -789,8 +794,14 @@ public sealed partial class AzureStorageOrchestrationBackend
                 var decoded = await Task.WhenAll(messages.Select(m => DecodeAsync(_workItems, m, cancellationToken)));
                 foreach (var (queueMessage, message) in messages.Zip(decoded))
                 {
-                    if (message?.Event is not TaskScheduledEvent scheduled)
+                    if (message is null)
                     {
+                        continue;
+                    }
+
+                    if (message.Event is not TaskScheduledEvent scheduled)
+                    {
+                        await _workItems.TryDeleteMessageAsync(queueMessage.MessageId, queueMessage.PopReceipt, cancellationToken);
                         continue;
                     }
 
@@ -852,8 +863,18 @@ public sealed partial class AzureStorageOrchestrationBackend
 
         // Result first, then the delete: a crash in between runs the activity again (at least once); the engine drops the
         // second result. A lost message (its lock expired and someone else has it) is not an error here for the same reason.
-        await SendToInstanceAsync(resultMessage, cancellationToken);
-        await DeleteHeldAsync([(HeldMessage)workItem.LockToken], cancellationToken);
+        var held = (HeldMessage)workItem.LockToken;
+        try
+        {
+            await SendToInstanceAsync(resultMessage, cancellationToken);
+            await DeleteHeldAsync([held], cancellationToken);
+        }
+        catch
+        {
+            // Storage failed (an outage): stop renewing, so the activity is delivered again when its visibility lapses.
+            Forget(held);
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -45,7 +45,8 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     private readonly TableServiceClient _tables;
     private readonly MessageCodec _codec;
     private readonly InstanceStore _store;
-    private readonly Lazy<Task> _initialized;
+    private readonly Lock _initGate = new();
+    private Task? _initialized;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _stateSignals = new(StringComparer.Ordinal);
     private int _disposed;
@@ -79,7 +80,6 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         _largeMessages = blobs.GetBlobContainerClient(_hub.LargeMessagesContainer);
         _codec = new MessageCodec(_largeMessages);
         _store = new InstanceStore(_hub, _tables.GetTableClient(_hub.HistoryTable), _tables.GetTableClient(_hub.InstancesTable), _codec);
-        _initialized = new Lazy<Task>(() => InitializeAsync(_shutdown.Token));
         _partitions = [.. Enumerable.Range(0, _hub.PartitionCount).Select(p => new PartitionRuntime(
             p,
             _controlQueues[p],
@@ -103,7 +103,19 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     private static DateTime WallNow => DateTime.UtcNow;
 
     /// <summary>Creates the task hub's queues, tables and containers and checks <c>taskhub.json</c>. Idempotent.</summary>
-    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _initialized.Value.WaitAsync(cancellationToken);
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_initGate)
+        {
+            // A failed attempt (storage unreachable at start-up) is retried by the next caller.
+            if (_initialized is null || _initialized.IsFaulted || _initialized.IsCanceled)
+            {
+                _initialized = InitializeAsync(_shutdown.Token);
+            }
+
+            return _initialized.WaitAsync(cancellationToken);
+        }
+    }
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -326,6 +338,8 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         return new InstancePage(results, more ? lastExamined : null);
     }
 
+    private static readonly DateTime s_minTableDate = new(1601, 1, 2, 0, 0, 0, DateTimeKind.Utc);
+
     private static string IndexFilter(InstanceQuery query)
     {
         var filter = string.Empty;
@@ -346,12 +360,13 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
             settled.Add("(" + string.Join(" or ", statuses.Select(s => TableOdataFilter.Create($"RuntimeStatus eq {s.ToString()}"))) + ")");
         }
 
-        if (query.CreatedFrom is { } from)
+        // Azure Tables stores dates from 1601-01-01; wider bounds are no bounds.
+        if (query.CreatedFrom is { } from && from > s_minTableDate)
         {
             settled.Add(TableOdataFilter.Create($"CreatedAt ge {from}"));
         }
 
-        if (query.CreatedTo is { } to)
+        if (query.CreatedTo is { } to && to < DateTime.MaxValue.AddDays(-2))
         {
             settled.Add(TableOdataFilter.Create($"CreatedAt le {to}"));
         }
@@ -455,7 +470,8 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
-            var signal = _stateSignals.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            var source = _stateSignals.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var signal = source.Task;
             var state = await GetStateAsync(instanceId, cancellationToken);
             if (state is null || predicate(state))
             {
@@ -463,6 +479,12 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
             }
 
             await Task.WhenAny(signal, Task.Delay(delay, cancellationToken));
+            if (!signal.IsCompleted)
+            {
+                // Nobody in this process signalled (the instance runs elsewhere): do not keep the entry around.
+                _stateSignals.TryRemove(new KeyValuePair<string, TaskCompletionSource>(instanceId, source));
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
         }

@@ -1,4 +1,5 @@
 using EeFunctions.Functions.Durable;
+using EeFunctions.Functions.EarthEngine;
 using EeFunctions.Functions.Hosting;
 using EeFunctions.Functions.Http;
 using Microsoft.Extensions.Options;
@@ -22,9 +23,11 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 builder.Services.AddFunctionsHost(builder.Configuration);
 builder.Services.AddDurableFunctions(builder.Configuration);
+builder.Services.AddEarthEngine(builder.Configuration);
 
 var app = builder.Build();
 var http = app.Services.GetRequiredService<IOptions<HttpExtensionOptions>>().Value;
 app.MapHealthApi(http.PathPrefix);
 app.MapDurableHttpApi();
+app.MapEarthEngineApi();
 await app.RunAsync();

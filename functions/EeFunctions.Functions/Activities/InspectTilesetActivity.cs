@@ -1,0 +1,136 @@
+using System.Globalization;
+using EeFunctions.Durable;
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.Functions.EarthEngine;
+using EeFunctions.Functions.Orchestrations;
+using EeFunctions.Raster;
+using EeFunctions.Raster.Tiles;
+
+namespace EeFunctions.Functions.Activities;
+
+/// <summary>
+/// Locates (and for http(s), stages) the sources of one tileset, inspects them with GDAL, checks that they agree and
+/// that the manifest's band references and CRS fit them, and returns the tileset's layout.
+/// </summary>
+[DurableTask(Name)]
+public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler tiler, EeStorage storage) : TaskActivity<InspectTilesetInput, TilesetPlan>
+{
+    public const string Name = "EeImport.Inspect";
+
+    public override async Task<TilesetPlan> RunAsync(TaskActivityContext context, InspectTilesetInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var ct = context.CancellationToken;
+        var spec = input.Spec;
+        var tileset = spec.Tilesets[input.TilesetIndex];
+        var label = tileset.Id.Length == 0 ? $"tileset {input.TilesetIndex}" : $"tileset '{tileset.Id}'";
+        try
+        {
+            await storage.EnsureContainersAsync(ct);
+            var sources = new List<(SourceLocation Location, string Path, RasterInfo Info)>();
+            for (var s = 0; s < tileset.Sources.Count; s++)
+            {
+                var uri = tileset.Sources[s];
+                var location = resolver.Locate(uri);
+                if (!location.IsBlob)
+                {
+                    var extension = Path.GetExtension(new Uri(uri).AbsolutePath);
+                    location = await resolver.StageAsync(uri, string.Create(CultureInfo.InvariantCulture, $"{spec.OperationId}/{input.TilesetIndex}-{s}{(extension.Length is > 0 and <= 6 ? extension : ".tif")}"), ct);
+                }
+
+                var path = await resolver.LocalFileAsync(location, ct);
+                RasterInfo info;
+                try
+                {
+                    info = RasterInspector.Inspect(path);
+                }
+                catch (GdalException ex)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is not a raster GDAL can read: {ex.Message}");
+                }
+
+                sources.Add((location, path, info));
+            }
+
+            var first = sources[0];
+            foreach (var other in sources.Skip(1))
+            {
+                var problem = other.Info.Width != first.Info.Width || other.Info.Height != first.Info.Height ? $"size {other.Info.Width}x{other.Info.Height} differs from {first.Info.Width}x{first.Info.Height}"
+                    : other.Info.BandCount != first.Info.BandCount ? $"it has {other.Info.BandCount} bands, not {first.Info.BandCount}"
+                    : !other.Info.Bands.Select(b => b.DataType).SequenceEqual(first.Info.Bands.Select(b => b.DataType)) ? $"its pixel type {other.Info.Bands[0].DataTypeName} differs from {first.Info.Bands[0].DataTypeName}"
+                    : other.Info.CrsWkt != first.Info.CrsWkt ? "its CRS differs"
+                    : null;
+                if (problem is not null)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{other.Location.Uri}' of {label} does not match source '{first.Location.Uri}': {problem}.");
+                }
+            }
+
+            if (sources.Count > 1)
+            {
+                throw new ImportFailedException(EeStatusCode.Unimplemented, $"{label} has {sources.Count} sources; mosaics of several sources are not supported yet (the sources agree in size, type and CRS).");
+            }
+
+            if (first.Info.CrsWkt is null && tileset.Crs is null)
+            {
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{first.Location.Uri}' of {label} has no CRS; give the tileset's crs in the manifest (for example \"crs\": \"EPSG:4326\").");
+            }
+
+            var bandCount = first.Info.BandCount;
+            var policies = new PyramidingPolicy[bandCount];
+            for (var b = 0; b < bandCount; b++)
+            {
+                policies[b] = ToRaster(spec.DefaultPolicy);
+            }
+
+            foreach (var band in spec.Bands ?? [])
+            {
+                if (band.TilesetId != tileset.Id)
+                {
+                    continue;
+                }
+
+                if (band.TilesetBandIndex >= bandCount)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Band '{band.Id}' refers to band index {band.TilesetBandIndex} of {label}, but its source '{first.Location.Uri}' has only {bandCount} band(s).");
+                }
+
+                policies[band.TilesetBandIndex] = ToRaster(band.Policy);
+            }
+
+            TilesetLayout layout;
+            try
+            {
+                layout = tiler.CreateLayout(first.Path, policies);
+            }
+            catch (Exception ex) when (ex is GdalException or RasterLimitExceededException)
+            {
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{first.Location.Uri}' of {label} cannot be ingested: {ex.Message}");
+            }
+
+            if (first.Info.CrsWkt is null)
+            {
+                layout = layout with { CrsWkt = tileset.Crs };
+            }
+
+            var crsCode = first.Info.CrsWkt is null ? tileset.Crs : first.Info.EpsgCode is { } epsg ? string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}") : null;
+            var size = first.Info.FileSize ?? new FileInfo(first.Path).Length;
+            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), first.Location, layout, crsCode, size);
+        }
+        catch (EarthEngineException ex)
+        {
+            throw new ImportFailedException(ex.Code, ex.Message);
+        }
+    }
+
+    internal static PyramidingPolicy ToRaster(string policy) => policy switch
+    {
+        "SAMPLE" => PyramidingPolicy.Sample,
+        "MIN" => PyramidingPolicy.Min,
+        "MAX" => PyramidingPolicy.Max,
+        "MODE" => PyramidingPolicy.Mode,
+        "MEDIAN" => PyramidingPolicy.Median,
+        _ => PyramidingPolicy.Mean,
+    };
+}

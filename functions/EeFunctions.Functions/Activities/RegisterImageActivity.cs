@@ -1,0 +1,103 @@
+using System.Text.Json;
+using EeFunctions.Durable;
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.EarthEngine.Json;
+using EeFunctions.EarthEngine.Models;
+using EeFunctions.EarthEngine.Names;
+using EeFunctions.Functions.EarthEngine;
+using EeFunctions.Functions.Orchestrations;
+using EeFunctions.Raster;
+
+namespace EeFunctions.Functions.Activities;
+
+/// <summary>
+/// Registers the image: its bands (types, grids, policies, missing data), properties, times and size, with missing
+/// parent folders created; an existing asset is replaced only with overwrite, by an atomic generation flip.
+/// Returns the replaced generation (to delete), or -1.
+/// </summary>
+[DurableTask(Name)]
+public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<RegisterImageInput, long>
+{
+    public const string Name = "EeImport.Register";
+
+    public override async Task<long> RunAsync(TaskActivityContext context, RegisterImageInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var spec = input.Spec;
+        var bands = new List<StoredBand>();
+        var imageBands = new List<ImageBand>();
+        if (spec.Bands is null)
+        {
+            foreach (var plan in input.Plans)
+            {
+                for (var b = 0; b < plan.Layout.BandCount; b++)
+                {
+                    bands.Add(new StoredBand($"b{bands.Count + 1}", plan.TilesetId, b));
+                }
+            }
+        }
+        else
+        {
+            bands.AddRange(spec.Bands.Select(b => new StoredBand(b.Id, b.TilesetId, b.TilesetBandIndex)));
+        }
+
+        foreach (var band in bands)
+        {
+            var plan = input.Plans.First(p => p.TilesetId == band.TilesetId);
+            var layoutBand = plan.Layout.Bands[band.Index];
+            var missing = spec.Bands?.FirstOrDefault(b => b.Id == band.Id)?.MissingData ?? spec.MissingData ?? (layoutBand.NoData is { } noData ? [noData] : null);
+            var t = plan.Layout.Transform;
+            imageBands.Add(new ImageBand
+            {
+                Id = band.Id,
+                DataType = DataTypeOf(plan.Layout.DataType),
+                Grid = new PixelGrid
+                {
+                    CrsCode = plan.CrsCode,
+                    CrsWkt = plan.CrsCode is null ? plan.Layout.CrsWkt : null,
+                    Dimensions = new GridDimensions { Width = plan.Layout.Width, Height = plan.Layout.Height },
+                    AffineTransform = new AffineTransform { ScaleX = t.PixelWidth, ShearX = t.RowRotation, TranslateX = t.OriginX, ShearY = t.ColumnRotation, ScaleY = t.PixelHeight, TranslateY = t.OriginY },
+                },
+                PyramidingPolicy = Enum.Parse<EeFunctions.EarthEngine.Models.PyramidingPolicy>(layoutBand.Policy.ToString()),
+                MissingData = missing is null ? null : new MissingData { Values = missing },
+            });
+        }
+
+        var name = EeNames.AssetName(spec.Project, spec.AssetPath);
+        var asset = new EarthEngineAsset
+        {
+            Type = AssetType.Image,
+            Name = name,
+            Id = name,
+            UpdateTime = DateTimeOffset.UtcNow,
+            Properties = spec.PropertiesJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(spec.PropertiesJson, EeJson.Options),
+            StartTime = spec.StartTime,
+            EndTime = spec.EndTime,
+            Bands = imageBands,
+            SizeBytes = input.Plans.Sum(p => p.SourceBytes),
+        };
+        var image = new StoredImage(input.Generation, [.. input.Plans.Select(p => new StoredTileset(p.StoreId, p.Layout, p.CrsCode))], [.. bands.Select(b => b with { TilesetId = input.Plans.First(p => p.TilesetId == b.TilesetId).StoreId })]);
+        try
+        {
+            return await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, context.CancellationToken) ?? -1;
+        }
+        catch (EarthEngineException ex)
+        {
+            throw new ImportFailedException(ex.Code, ex.Message);
+        }
+    }
+
+    internal static PixelDataType DataTypeOf(RasterDataType type) => type switch
+    {
+        RasterDataType.Float32 => new PixelDataType { Precision = Precision.Float },
+        RasterDataType.Float64 => new PixelDataType { Precision = Precision.Double },
+        RasterDataType.Byte => Int(0, byte.MaxValue),
+        RasterDataType.UInt16 => Int(0, ushort.MaxValue),
+        RasterDataType.Int16 => Int(short.MinValue, short.MaxValue),
+        RasterDataType.UInt32 => Int(0, uint.MaxValue),
+        _ => Int(int.MinValue, int.MaxValue),
+    };
+
+    private static PixelDataType Int(double min, double max) => new() { Precision = Precision.Int, Range = new DoubleRange { Min = min, Max = max } };
+}

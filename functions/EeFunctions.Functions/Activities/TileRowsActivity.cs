@@ -1,0 +1,81 @@
+using EeFunctions.Durable;
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.Functions.EarthEngine;
+using EeFunctions.Functions.Orchestrations;
+using EeFunctions.Raster;
+using EeFunctions.Raster.Tiles;
+
+namespace EeFunctions.Functions.Activities;
+
+/// <summary>Writes the level-0 tiles of a batch of tile rows of one tileset (one unit of the Tile fan-out).</summary>
+[DurableTask(Name)]
+public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler, EeStorage storage) : TaskActivity<TileRowsInput, long>
+{
+    public const string Name = "EeImport.TileRows";
+
+    public override async Task<long> RunAsync(TaskActivityContext context, TileRowsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var plan = input.Plan;
+        try
+        {
+            var path = await resolver.LocalFileAsync(plan.Source, context.CancellationToken);
+            var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, plan.StoreId);
+            var result = await tiler.TileRowsAsync(path, plan.Layout, key, storage.Tiles, input.FirstRow, input.RowCount, context.CancellationToken);
+            return result.TilesWritten;
+        }
+        catch (EarthEngineException ex)
+        {
+            throw new ImportFailedException(ex.Code, ex.Message);
+        }
+        catch (Exception ex) when (ex is GdalException or RasterLimitExceededException)
+        {
+            throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{plan.Source.Uri}' could not be read: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>Builds a run of parent tiles of one pyramid level from their children (one unit of the Pyramid fan-out).</summary>
+[DurableTask(Name)]
+public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage) : TaskActivity<BuildParentsInput, long>
+{
+    public const string Name = "EeImport.Pyramid";
+
+    public override async Task<long> RunAsync(TaskActivityContext context, BuildParentsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var layout = input.Plan.Layout;
+        var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, input.Plan.StoreId);
+        var columns = layout.Columns(input.Level);
+        long bytes = 0;
+        for (var i = input.First; i < input.First + input.Count; i++)
+        {
+            bytes += await tiler.BuildParentAsync(layout, key, storage.Tiles, input.Level, i / columns, i % columns, context.CancellationToken);
+        }
+
+        return bytes;
+    }
+}
+
+/// <summary>Removes an import's staged downloads and, when given, one generation of its tiles.</summary>
+[DurableTask(Name)]
+public sealed class CleanupImportActivity(EeStorage storage) : TaskActivity<CleanupImportInput, int>
+{
+    public const string Name = "EeImport.Cleanup";
+
+    public override async Task<int> RunAsync(TaskActivityContext context, CleanupImportInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        await storage.EnsureContainersAsync(context.CancellationToken);
+        var deleted = await storage.Staging.DeletePrefixAsync(input.OperationId + "/", context.CancellationToken);
+        if (input.TileGeneration is { } generation)
+        {
+            deleted += await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(input.Project, input.AssetKey, generation), context.CancellationToken);
+        }
+
+        return deleted;
+    }
+}

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EeFunctions.Functions.EarthEngine;
+
+/// <summary>Where the Earth Engine API keeps assets, tiles and staged downloads, and the limits of an import.</summary>
+public sealed class EarthEngineOptions
+{
+    public const string SectionName = "EarthEngine";
+
+    /// <summary>The table of asset rows (one per asset, partitioned by project).</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    public string AssetsTable { get; set; } = "eeassets";
+
+    /// <summary>The container of the tile store.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")]
+    public string TilesContainer { get; set; } = "eetiles";
+
+    /// <summary>The container http(s) sources are downloaded to before ingestion.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")]
+    public string StagingContainer { get; set; } = "eestaging";
+
+    /// <summary>Level-0 tile rows per Tile activity.</summary>
+    [Range(1, 1024)]
+    public int TileRowsPerActivity { get; set; } = 4;
+
+    /// <summary>Parent tiles per Pyramid activity.</summary>
+    [Range(1, 4096)]
+    public int ParentsPerActivity { get; set; } = 16;
+
+    /// <summary>Largest source file (bytes) an import reads or downloads.</summary>
+    [Range(1L, long.MaxValue)]
+    public long MaxSourceBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>How long one http(s) download may take.</summary>
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Allow http(s) sources on loopback, private and link-local addresses (tests, private networks).</summary>
+    public bool AllowPrivateNetworkSources { get; set; }
+
+    /// <summary>Largest getPixels answer, uncompressed (width × height × bands × bytes per sample).</summary>
+    [Range(1L, long.MaxValue)]
+    public long MaxGetPixelsBytes { get; set; } = 48L * 1024 * 1024;
+
+    /// <summary>Longest operations.wait.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where sources are cached on local disk while activities read them (default: temp folder).</summary>
+    public string? LocalCacheDirectory { get; set; }
+}

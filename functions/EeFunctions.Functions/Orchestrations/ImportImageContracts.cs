@@ -1,0 +1,66 @@
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.EarthEngine.Import;
+using EeFunctions.Functions.EarthEngine;
+using EeFunctions.Raster.Tiles;
+
+namespace EeFunctions.Functions.Orchestrations;
+
+/// <summary>The inspected plan of one tileset: where its pixels are read from and the layout they are tiled to.</summary>
+public sealed record TilesetPlan(string TilesetId, string StoreId, SourceLocation Source, TilesetLayout Layout, string? CrsCode, long SourceBytes);
+
+public sealed record InspectTilesetInput(ImportSpec Spec, int TilesetIndex);
+
+public sealed record TileRowsInput(string Project, string AssetKey, long Generation, TilesetPlan Plan, int FirstRow, int RowCount);
+
+public sealed record BuildParentsInput(string Project, string AssetKey, long Generation, TilesetPlan Plan, int Level, int First, int Count);
+
+public sealed record RegisterImageInput(ImportSpec Spec, long Generation, IReadOnlyList<TilesetPlan> Plans);
+
+public sealed record CleanupImportInput(string Project, string AssetKey, long? TileGeneration, string OperationId);
+
+/// <summary>One stage of the import as the Operation shows it.</summary>
+public sealed record ImportStage(string DisplayName, long CompleteWorkUnits, long TotalWorkUnits, string Description);
+
+/// <summary>The orchestration's custom status: what the Operation view reads while it runs.</summary>
+public sealed record ImportProgress(string State, double Progress, IReadOnlyList<ImportStage> Stages, DateTimeOffset? StartTime);
+
+/// <summary>The orchestration's output: success, or the EE error (code 1 = cancelled).</summary>
+public sealed record ImportOutcome(bool Succeeded, int ErrorCode, string? ErrorMessage, string AssetName, DateTimeOffset? StartTime, DateTimeOffset EndTime);
+
+/// <summary>An import failure with its EE code, carried through the durable failure details as "code|message".</summary>
+public sealed class ImportFailedException : Exception
+{
+    public ImportFailedException(EeStatusCode code, string message)
+        : base($"{(int)code}|{message}")
+    {
+    }
+
+    public ImportFailedException()
+    {
+    }
+
+    public ImportFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public ImportFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Reads "code|message" back; other messages are INTERNAL.</summary>
+    public static (int Code, string Message) Parse(string errorType, string message)
+    {
+        if (errorType == typeof(ImportFailedException).FullName)
+        {
+            var bar = message.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0 && int.TryParse(message.AsSpan(0, bar), System.Globalization.CultureInfo.InvariantCulture, out var code))
+            {
+                return (code, message[(bar + 1)..]);
+            }
+        }
+
+        return ((int)EeStatusCode.Internal, message);
+    }
+}

@@ -1,0 +1,41 @@
+namespace EeFunctions.EarthEngine.Import;
+
+/// <summary>A validated image import: what the ImportImage orchestration is given (plain data, durable-serializable).</summary>
+public sealed record ImportSpec
+{
+    public required string Project { get; init; }
+
+    /// <summary>The asset path below <c>projects/{p}/assets/</c>.</summary>
+    public required string AssetPath { get; init; }
+
+    public required string OperationId { get; init; }
+
+    public required string Description { get; init; }
+
+    public bool Overwrite { get; init; }
+
+    public required DateTimeOffset CreateTime { get; init; }
+
+    public required IReadOnlyList<SpecTileset> Tilesets { get; init; }
+
+    /// <summary>Output bands; null means every band of every tileset, named b1, b2, ...</summary>
+    public IReadOnlyList<SpecBand>? Bands { get; init; }
+
+    /// <summary>The default pyramiding policy (proto name, e.g. MEAN).</summary>
+    public string DefaultPolicy { get; init; } = "MEAN";
+
+    public IReadOnlyList<double>? MissingData { get; init; }
+
+    /// <summary>The manifest's properties as JSON (an object), or null.</summary>
+    public string? PropertiesJson { get; init; }
+
+    public DateTimeOffset? StartTime { get; init; }
+
+    public DateTimeOffset? EndTime { get; init; }
+}
+
+/// <summary>A tileset: its id, the absolute URIs of its sources (primary file of each), and an optional CRS.</summary>
+public sealed record SpecTileset(string Id, IReadOnlyList<string> Sources, string? Crs, string? DataType);
+
+/// <summary>An output band: id, tileset, 0-based band index in it, policy (proto name) and missing-data values.</summary>
+public sealed record SpecBand(string Id, string TilesetId, int TilesetBandIndex, string Policy, IReadOnlyList<double>? MissingData);

@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using EeFunctions.EarthEngine.Auth;
+using EeFunctions.Storage.Blobs;
+using EeFunctions.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace EeFunctions.EarthEngine.EndToEnd.Tests;
+
+/// <summary>One in-process host of the real Program on the assembly's Azurite, shared by the tests of a class.</summary>
+public sealed class EeHostFixture : IAsyncLifetime
+{
+    public const string SystemKey = "test-system-key-0123456789abcdef";
+    public const string SigningKey = "dGVzdC1vbmx5LWVlLXNpZ25pbmcta2V5LTAxMjM0NTY3ODlhYmNkZWY=";
+    public const string SourcesContainer = "sources";
+
+    private readonly AzuriteFixture _azurite = new();
+    private WebApplicationFactory<Program>? _factory;
+
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not initialised.");
+
+    public string ConnectionString => _azurite.ConnectionString;
+
+    public EeTokenService Tokens { get; } = new(new EeAuthOptions { SigningKey = SigningKey });
+
+    public BlobContainerClient Sources { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("AzureWebJobsStorage", _azurite.ConnectionString);
+            b.UseSetting("DurableTask:SystemKey", SystemKey);
+            b.UseSetting("EarthEngine:Auth:SigningKey", SigningKey);
+            b.UseSetting("EarthEngine:AllowPrivateNetworkSources", "true");
+            b.UseSetting("EarthEngine:AssetsTable", AzuriteFixture.UniqueName("assets").Replace("-", string.Empty, StringComparison.Ordinal));
+            b.UseSetting("EarthEngine:TilesContainer", AzuriteFixture.UniqueName("tiles"));
+            b.UseSetting("EarthEngine:StagingContainer", AzuriteFixture.UniqueName("staging"));
+            b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:hubName", "EeTest" + Guid.NewGuid().ToString("N")[..12]);
+            b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:maxQueuePollingInterval", "00:00:01");
+        });
+        _ = _factory.Server;
+        Sources = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(SourcesContainer);
+        await Sources.CreateIfNotExistsAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+    }
+
+    /// <summary>A token with every permission on <paramref name="project"/>.</summary>
+    public string Token(string project, string subject = "tester", params string[] permissions) =>
+        Tokens.Issue(subject, new Dictionary<string, IReadOnlyList<string>> { [project] = permissions.Length == 0 ? EePermissions.All : permissions }, TimeSpan.FromHours(1));
+
+    public HttpClient Client(string? token)
+    {
+        var client = Factory.CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(5);
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Uploads a sample raster as <c>gs://sources/{name}</c> (once) and returns that URI.</summary>
+    public async Task<string> UploadAsync(string fileName, string? blobName = null)
+    {
+        blobName ??= fileName;
+        var blob = Sources.GetBlobClient(blobName);
+        if (!(await blob.ExistsAsync()).Value)
+        {
+            await using var stream = File.OpenRead(TestData.Raster(fileName));
+            await blob.UploadAsync(stream, overwrite: true);
+        }
+
+        return $"gs://{SourcesContainer}/{blobName}";
+    }
+}

@@ -50,6 +50,46 @@ public abstract partial class OrchestrationScenarios
     }
 
     [Fact]
+    public async Task Two_workers_sharing_a_backend_take_turns_on_instances_and_all_results_are_right()
+    {
+        await using var host = CreateHost();
+        void Tasks(DurableTaskRegistry r)
+        {
+            HelloTasks(r);
+            r.AddOrchestratorFunc<int, long>("FanOut", async (context, count) =>
+                (await Task.WhenAll(Enumerable.Range(1, count).Select(i => context.CallActivityAsync<long>("Square", i)))).Sum());
+            r.AddActivityFunc<int, long>("Square", (_, i) => (long)i * i);
+        }
+
+        var options = new DurableTaskWorkerOptions { MaxConcurrentActivityFunctions = 4, MaxConcurrentOrchestratorFunctions = 2 };
+        await host.StartWorkerAsync(Tasks, options);
+        await host.StartWorkerAsync(Tasks, new DurableTaskWorkerOptions { MaxConcurrentActivityFunctions = 4, MaxConcurrentOrchestratorFunctions = 2 });
+
+        var hellos = new List<string>();
+        var fanOuts = new List<string>();
+        for (var i = 0; i < 100; i++)
+        {
+            hellos.Add(await host.Client.ScheduleNewOrchestrationInstanceAsync("HelloSequence", new[] { $"a{i}", $"b{i}", $"c{i}" }, cancellation: Timeout));
+            if (i % 10 == 0)
+            {
+                fanOuts.Add(await host.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", 50, cancellation: Timeout));
+            }
+        }
+
+        for (var i = 0; i < hellos.Count; i++)
+        {
+            var result = await host.Client.WaitForInstanceCompletionAsync(hellos[i], getInputsAndOutputs: true, Timeout);
+            Assert.Equal([$"Hello a{i}!", $"Hello b{i}!", $"Hello c{i}!"], result.ReadOutputAs<List<string>>());
+        }
+
+        foreach (var id in fanOuts)
+        {
+            var result = await host.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Timeout);
+            Assert.Equal(Enumerable.Range(1, 50).Sum(i => (long)i * i), result.ReadOutputAs<long>());
+        }
+    }
+
+    [Fact]
     public async Task Orchestrator_can_send_an_event_to_another_instance()
     {
         await using var host = CreateHost();

@@ -117,7 +117,7 @@ public sealed class DurableHttpApiTests : IClassFixture<AzuriteFixture>, IAsyncL
         Assert.Equal(
             ["id", "statusQueryGetUri", "sendEventPostUri", "terminatePostUri", "purgeHistoryDeleteUri", "restartPostUri", "suspendPostUri", "resumePostUri"],
             body.EnumerateObject().Select(p => p.Name));
-        Assert.Matches($"/runtime/webhooks/durabletask/instances/{id}\\?taskHub=EeFunctionsHub&connection=Storage&code={TestSettings.SystemKey}$", status);
+        Assert.Matches($"/runtime/webhooks/durabletask/instances/{id}\\?taskHub=Test[0-9a-f]{{12}}&connection=Storage&code={TestSettings.SystemKey}$", status);
         Assert.Contains($"/instances/{id}/raiseEvent/{{eventName}}?", body.GetProperty("sendEventPostUri").GetString(), StringComparison.Ordinal);
         Assert.Contains($"/instances/{id}/terminate?reason={{text}}&taskHub=", body.GetProperty("terminatePostUri").GetString(), StringComparison.Ordinal);
 

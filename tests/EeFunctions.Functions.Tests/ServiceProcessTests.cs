@@ -35,4 +35,45 @@ public sealed class ServiceProcessTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("blob service unreachable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_task_hub_reopened_with_another_partition_count_stops_the_service_with_a_clear_error()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["AzureFunctionsJobHost:extensions:durableTask:storageProvider:partitionCount"] = "4";
+        await using (var first = await ServiceProcess.StartAsync(settings))
+        {
+            // The first start creates the hub and records 4 partitions in taskhub.json.
+            await WaitForOutputAsync(first, "ready with 4 partitions");
+        }
+
+        settings["AzureFunctionsJobHost:extensions:durableTask:storageProvider:partitionCount"] = "2";
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var second = await ServiceProcess.StartAsync(settings);
+            await WaitForExitAsync(second);
+            throw new InvalidOperationException($"exited with {second.ExitCode}:\n{second.Output}");
+        });
+
+        Assert.Contains("cannot change", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("exited", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForOutputAsync(ServiceProcess service, string text)
+    {
+        for (var i = 0; i < 300 && !service.Output.Contains(text, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains(text, service.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForExitAsync(ServiceProcess service)
+    {
+        for (var i = 0; i < 300 && !service.HasExited; i++)
+        {
+            await Task.Delay(100);
+        }
+    }
 }

@@ -13,6 +13,10 @@ internal static class TestSettings
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["DurableTask:SystemKey"] = SystemKey,
+
+        // A hub of its own per host, so hosts under test never wait for each other's partition leases.
+        ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "Test" + Guid.NewGuid().ToString("N")[..12],
+        ["AzureFunctionsJobHost:extensions:durableTask:maxQueuePollingInterval"] = "00:00:01",
     };
 
     public static WebApplicationFactory<Program> Host(AzuriteFixture azurite, Action<IWebHostBuilder>? configure = null) =>

@@ -1,4 +1,6 @@
 using EeFunctions.Durable;
+using EeFunctions.Durable.AzureStorage;
+using EeFunctions.Durable.Backend;
 using EeFunctions.Durable.Worker;
 using EeFunctions.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +14,8 @@ public static class DurableServiceCollectionExtensions
     public static IServiceCollection AddDurableFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DurableHttpApiOptions>().Bind(configuration.GetSection(DurableHttpApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddDurableTask(_ => { });
+        services.AddDurableTask(builder => builder.UseBackend(CreateBackend));
+        services.AddHostedService<TaskHubStartup>();
 
         // The registry is composed from contributors, so features (and tests) add their orchestrations independently.
         services.Replace(ServiceDescriptor.Singleton(sp =>
@@ -35,5 +38,27 @@ public static class DurableServiceCollectionExtensions
         services.AddSingleton<DurableHttpManagement>();
         services.TryAddSingleton<IDurableApiAuthorizer, SystemKeyAuthorizer>();
         return services;
+    }
+
+    /// <summary>host.json's storage provider: the task hub on AzureWebJobsStorage, or in memory.</summary>
+    private static IOrchestrationBackend CreateBackend(IServiceProvider services)
+    {
+        var durable = services.GetRequiredService<IOptions<DurableTaskExtensionOptions>>().Value;
+        var timeProvider = services.GetService<TimeProvider>();
+        if (durable.StorageProvider.Type == DurableStorageProviderOptions.InMemory)
+        {
+            return new EeFunctions.Durable.InMemory.InMemoryOrchestrationBackend(timeProvider);
+        }
+
+        return new AzureStorageOrchestrationBackend(
+            new AzureStorageOrchestrationBackendOptions
+            {
+                ConnectionString = services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
+                HubName = durable.HubName,
+                PartitionCount = durable.StorageProvider.PartitionCount,
+                MaxQueuePollingInterval = durable.MaxQueuePollingInterval,
+            },
+            timeProvider,
+            services.GetService<ILoggerFactory>());
     }
 }

@@ -32,6 +32,11 @@ public sealed class DurableTaskExtensionOptions : IValidatableObject
             yield return new ValidationResult("extensions.durableTask.maxQueuePollingInterval must be between 00:00:00.1 and 00:01:00.", [nameof(MaxQueuePollingInterval)]);
         }
 
+        if (StorageProvider.Type is not (DurableStorageProviderOptions.AzureStorage or DurableStorageProviderOptions.InMemory))
+        {
+            yield return new ValidationResult($"extensions.durableTask.storageProvider.type must be '{DurableStorageProviderOptions.AzureStorage}' or '{DurableStorageProviderOptions.InMemory}'.", ["StorageProvider.Type"]);
+        }
+
         if (StorageProvider.PartitionCount is < 1 or > 16)
         {
             yield return new ValidationResult("extensions.durableTask.storageProvider.partitionCount must be between 1 and 16.", ["StorageProvider.PartitionCount"]);
@@ -42,6 +47,15 @@ public sealed class DurableTaskExtensionOptions : IValidatableObject
 /// <summary>host.json <c>extensions.durableTask.storageProvider</c>.</summary>
 public sealed class DurableStorageProviderOptions
 {
+    /// <summary>The task hub durable state lives in (Azure Storage on AzureWebJobsStorage).</summary>
+    public const string AzureStorage = "AzureStorage";
+
+    /// <summary>Everything in process memory: nothing survives a restart (for tests and throwaway runs).</summary>
+    public const string InMemory = "InMemory";
+
+    /// <summary><c>AzureStorage</c> (default) or <c>InMemory</c>.</summary>
+    public string Type { get; set; } = AzureStorage;
+
     /// <summary>Control-queue partitions (1–16, default 4); fixed for the life of a task hub.</summary>
     public int PartitionCount { get; set; } = 4;
 }

@@ -306,7 +306,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
     }
 
-    private async Task<TaskMessage?> DecodeAsync(QueueClient queue, QueueMessage queueMessage, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TaskMessage>?> DecodeAsync(QueueClient queue, QueueMessage queueMessage, CancellationToken cancellationToken)
     {
         try
         {
@@ -321,8 +321,9 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
     }
 
-    private async Task AcceptControlMessageAsync(PartitionRuntime partition, QueueMessage queueMessage, TaskMessage message, CancellationToken cancellationToken)
+    private async Task AcceptControlMessageAsync(PartitionRuntime partition, QueueMessage queueMessage, IReadOnlyList<TaskMessage> messages, CancellationToken cancellationToken)
     {
+        var message = messages[0];
         // A delayed message (timer, scheduled start) that shows before its time — because the delay was capped at the visibility
         // limit, or because the engine clock is virtual — is re-armed for the rest of its wait.
         if (message.VisibleAt is { } due && due > EngineNow)
@@ -343,7 +344,7 @@ public sealed partial class AzureStorageOrchestrationBackend
                 return;
             }
 
-            var held = new HeldMessage(partition.Queue, queueMessage.MessageId, queueMessage.PopReceipt, queueMessage.DequeueCount, message, queueMessage.MessageText)
+            var held = new HeldMessage(partition.Queue, queueMessage.MessageId, queueMessage.PopReceipt, queueMessage.DequeueCount, messages, queueMessage.MessageText)
             {
                 Visibility = _options.ControlQueueVisibilityTimeout,
                 HiddenUntil = WallNow + _options.ControlQueueVisibilityTimeout,
@@ -476,7 +477,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         var record = session.Cache;
         var reload = record?.History is null
             || record.State.RuntimeStatus.IsTerminal()
-            || batch.Any(h => h.Message.Event is ExecutionStartedEvent s && s.ExecutionId != record.State.ExecutionId);
+            || batch.SelectMany(h => h.Messages).Any(m => m.Event is ExecutionStartedEvent s && s.ExecutionId != record.State.ExecutionId);
         if (reload)
         {
             record = await _store.LoadAsync(instanceId, withHistory: true, cancellationToken);
@@ -489,7 +490,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         var dropped = new List<HeldMessage>();
         foreach (var held in batch)
         {
-            if (held.Message.Event is not ExecutionStartedEvent { ParentInstance: { } parent } start
+            if (held.Messages.FirstOrDefault(m => m.Event is ExecutionStartedEvent { ParentInstance: not null })?.Event is not ExecutionStartedEvent { ParentInstance: { } parent } start
                 || (record is not null && record.State.ExecutionId == start.ExecutionId))
             {
                 continue;
@@ -566,7 +567,7 @@ public sealed partial class AzureStorageOrchestrationBackend
 
         return new OrchestrationWorkItem(
             instanceId,
-            [.. batch.Select(h => h.Message)],
+            [.. batch.SelectMany(h => h.Messages)],
             (IReadOnlyList<HistoryEvent>?)record?.History ?? [],
             record?.State,
             new WorkItemToken(session, batch, record));
@@ -621,18 +622,26 @@ public sealed partial class AzureStorageOrchestrationBackend
         var session = token.Session;
 
         // 1. Outbound messages first. A crash after this point sends them again on replay: receivers drop duplicates.
-        var sends = new List<(QueueClient Queue, TaskMessage Message, int Partition)>();
-        sends.AddRange(checkpoint.ActivityMessages.Select(m => (_workItems, m, -1)));
-        foreach (var message in checkpoint.OrchestratorMessages.Concat(checkpoint.TimerMessages))
+        // Messages to one instance from one episode travel as one queue message, in order (a continue-as-new start and the
+        // events it carries over must not be split across receives); activities and timers travel one by one.
+        var sends = new List<(QueueClient Queue, IReadOnlyList<TaskMessage> Messages, int Partition)>();
+        sends.AddRange(checkpoint.ActivityMessages.Select(m => (_workItems, (IReadOnlyList<TaskMessage>)[m], -1)));
+        foreach (var group in checkpoint.OrchestratorMessages.Where(m => m.VisibleAt is null).GroupBy(m => m.InstanceId, StringComparer.Ordinal))
+        {
+            var partition = _hub.PartitionOf(group.Key);
+            sends.Add((_controlQueues[partition], group.ToList(), partition));
+        }
+
+        foreach (var message in checkpoint.OrchestratorMessages.Where(m => m.VisibleAt is not null).Concat(checkpoint.TimerMessages))
         {
             var partition = _hub.PartitionOf(message.InstanceId);
-            sends.Add((_controlQueues[partition], message, partition));
+            sends.Add((_controlQueues[partition], [message], partition));
         }
 
         await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxStorageOperationConcurrency, CancellationToken = cancellationToken }, async (send, ct) =>
         {
-            var text = await _codec.EncodeAsync(send.Message, ct);
-            await SendTextAsync(send.Queue, text, send.Message.VisibleAt, ct);
+            var text = await _codec.EncodeAsync(send.Messages, ct);
+            await SendTextAsync(send.Queue, text, send.Messages[0].VisibleAt, ct);
         });
         if (checkpoint.ActivityMessages.Count > 0)
         {
@@ -668,8 +677,8 @@ public sealed partial class AzureStorageOrchestrationBackend
 
         // 3. Consumed messages are deleted last; early arrivals stay buffered and are offered again.
         var deferred = new HashSet<TaskMessage>(checkpoint.DeferredMessages, ReferenceEqualityComparer.Instance);
-        var consumed = token.Batch.Where(h => !deferred.Contains(h.Message)).ToList();
-        var kept = token.Batch.Where(h => deferred.Contains(h.Message)).ToList();
+        var consumed = token.Batch.Where(h => !h.Messages.Any(deferred.Contains)).ToList();
+        var kept = token.Batch.Where(h => h.Messages.Any(deferred.Contains)).ToList();
         await DeleteHeldAsync(consumed, cancellationToken);
         if (kept.Count > 0 && checkpoint.NewHistory.Count == 0)
         {
@@ -792,12 +801,14 @@ public sealed partial class AzureStorageOrchestrationBackend
 
                 _activityBackoff.Found();
                 var decoded = await Task.WhenAll(messages.Select(m => DecodeAsync(_workItems, m, cancellationToken)));
-                foreach (var (queueMessage, message) in messages.Zip(decoded))
+                foreach (var (queueMessage, parts) in messages.Zip(decoded))
                 {
-                    if (message is null)
+                    if (parts is null)
                     {
                         continue;
                     }
+
+                    var message = parts[0];
 
                     if (message.Event is not TaskScheduledEvent scheduled)
                     {
@@ -811,7 +822,7 @@ public sealed partial class AzureStorageOrchestrationBackend
                         continue;
                     }
 
-                    var held = new HeldMessage(_workItems, queueMessage.MessageId, queueMessage.PopReceipt, queueMessage.DequeueCount, message, queueMessage.MessageText)
+                    var held = new HeldMessage(_workItems, queueMessage.MessageId, queueMessage.PopReceipt, queueMessage.DequeueCount, parts, queueMessage.MessageText)
                     {
                         Visibility = _options.WorkItemQueueVisibilityTimeout,
                         HiddenUntil = WallNow + _options.WorkItemQueueVisibilityTimeout,

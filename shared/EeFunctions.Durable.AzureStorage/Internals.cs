@@ -5,7 +5,7 @@ using EeFunctions.Storage.Queues;
 namespace EeFunctions.Durable.AzureStorage;
 
 /// <summary>A received queue message this process holds: its pop receipt is renewed while held, and it is deleted once consumed.</summary>
-internal sealed class HeldMessage(QueueClient queue, string queueMessageId, string popReceipt, long dequeueCount, TaskMessage message, string text)
+internal sealed class HeldMessage(QueueClient queue, string queueMessageId, string popReceipt, long dequeueCount, IReadOnlyList<TaskMessage> messages, string text)
 {
     public QueueClient Queue { get; } = queue;
 
@@ -15,7 +15,11 @@ internal sealed class HeldMessage(QueueClient queue, string queueMessageId, stri
 
     public long DequeueCount { get; set; } = dequeueCount;
 
-    public TaskMessage Message { get; } = message;
+    /// <summary>The first (usually only) message of the queue message.</summary>
+    public TaskMessage Message => Messages[0];
+
+    /// <summary>All messages of the queue message (a bundle to one instance, in order).</summary>
+    public IReadOnlyList<TaskMessage> Messages { get; } = messages;
 
     /// <summary>The raw queue text (re-sent as is when a delayed message is re-armed).</summary>
     public string Text { get; } = text;

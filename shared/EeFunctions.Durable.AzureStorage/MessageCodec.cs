@@ -29,20 +29,28 @@ internal sealed class MessageCodec(BlobContainerClient largeMessages)
 
     public BlobContainerClient LargeMessages { get; } = largeMessages;
 
-    public async Task<string> EncodeAsync(TaskMessage message, CancellationToken cancellationToken)
+    public Task<string> EncodeAsync(TaskMessage message, CancellationToken cancellationToken) => EncodeAsync([message], cancellationToken);
+
+    /// <summary>
+    /// Encodes one or more messages to one instance as one queue message, so they arrive together and in order (a
+    /// continue-as-new start with the events it carries over, several events from one episode).
+    /// </summary>
+    public async Task<string> EncodeAsync(IReadOnlyList<TaskMessage> messages, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(new Envelope(message.MessageId, message.InstanceId, message.ExecutionId, message.Event, null), Json);
+        var first = messages[0];
+        var more = messages.Count == 1 ? null : messages.Skip(1).Select(m => new Part(m.MessageId, m.ExecutionId, m.Event)).ToList();
+        var json = JsonSerializer.Serialize(new Envelope(first.MessageId, first.InstanceId, first.ExecutionId, first.Event, null, more), Json);
         if (json.Length <= MaxInlineQueueChars)
         {
             return json;
         }
 
-        var blobName = $"{TaskHub.SanitizeKey(message.InstanceId)}/message-{message.MessageId}.json.gz";
+        var blobName = $"{TaskHub.SanitizeKey(first.InstanceId)}/message-{first.MessageId}.json.gz";
         await UploadAsync(blobName, json, cancellationToken);
-        return JsonSerializer.Serialize(new Envelope(message.MessageId, message.InstanceId, message.ExecutionId, null, blobName), Json);
+        return JsonSerializer.Serialize(new Envelope(first.MessageId, first.InstanceId, first.ExecutionId, null, blobName, null), Json);
     }
 
-    public async Task<TaskMessage> DecodeAsync(string text, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TaskMessage>> DecodeAsync(string text, CancellationToken cancellationToken)
     {
         var envelope = JsonSerializer.Deserialize<Envelope>(text, Json) ?? throw new FormatException("Empty queue message.");
         if (envelope.Blob is { } blob)
@@ -51,7 +59,13 @@ internal sealed class MessageCodec(BlobContainerClient largeMessages)
                 ?? throw new FormatException($"Empty large message blob '{blob}'.");
         }
 
-        return new TaskMessage(envelope.Id, envelope.I, envelope.X, envelope.E ?? throw new FormatException("A queue message without an event."));
+        var messages = new List<TaskMessage> { new(envelope.Id, envelope.I, envelope.X, envelope.E ?? throw new FormatException("A queue message without an event.")) };
+        if (envelope.More is { } more)
+        {
+            messages.AddRange(more.Select(p => new TaskMessage(p.Id, envelope.I, p.X, p.E)));
+        }
+
+        return messages;
     }
 
     public static string SerializeEvent(HistoryEvent historyEvent) => JsonSerializer.Serialize(historyEvent, Json);
@@ -80,6 +94,9 @@ internal sealed class MessageCodec(BlobContainerClient largeMessages)
         return await reader.ReadToEndAsync(cancellationToken);
     }
 
-    /// <summary>The queue message body: id, instance, execution, and the event inline or a blob name.</summary>
-    private sealed record Envelope(string Id, string I, string? X, HistoryEvent? E, string? Blob);
+    /// <summary>The queue message body: id, instance, execution, and the event inline or a blob name; more messages to the same instance.</summary>
+    private sealed record Envelope(string Id, string I, string? X, HistoryEvent? E, string? Blob, List<Part>? More);
+
+    /// <summary>A further message of a bundle.</summary>
+    private sealed record Part(string Id, string? X, HistoryEvent E);
 }

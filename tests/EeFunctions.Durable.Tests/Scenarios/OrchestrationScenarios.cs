@@ -23,7 +23,11 @@ public abstract partial class OrchestrationScenarios : IDisposable
     {
     }
 
-    protected TestHost CreateHost(bool virtualClock = false)
+    /// <summary>
+    /// A host on a fresh backend. With <paramref name="virtualClock"/> time is a <see cref="FakeTimeProvider"/> that the test
+    /// advances; a backend whose timers cannot follow it can override this (e.g. to shorten its polling).
+    /// </summary>
+    protected virtual TestHost CreateHost(bool virtualClock = false)
     {
         TimeProvider time = virtualClock ? new FakeTimeProvider() : TimeProvider.System;
         return new TestHost(CreateBackend(time), time, ConfigureWorker);

@@ -25,6 +25,72 @@ public sealed class EeHostFixture : IAsyncLifetime
 
     public BlobContainerClient Sources { get; private set; } = null!;
 
+    public string TilesContainer { get; } = AzuriteFixture.UniqueName("tiles");
+
+    public string StagingContainer { get; } = AzuriteFixture.UniqueName("staging");
+
+    /// <summary>A 5000×10 GeoTIFF (wider than the host's Raster:MaxDimension of 4096) as gs://sources/oversize.tif.</summary>
+    public async Task UploadOversizeAsync()
+    {
+        var blob = Sources.GetBlobClient("oversize.tif");
+        if ((await blob.ExistsAsync()).Value)
+        {
+            return;
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), "oversize-" + Guid.NewGuid().ToString("N") + ".tif");
+        try
+        {
+            using (var process = System.Diagnostics.Process.Start("gdal_translate", ["-q", "-outsize", "5000", "10", TestData.Raster("byte.tif"), path]))
+            {
+                await process.WaitForExitAsync();
+            }
+
+            await using var stream = File.OpenRead(path);
+            await blob.UploadAsync(stream, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The names of every tile blob of an asset (all generations).</summary>
+    public async Task<List<string>> TileBlobsAsync(string project, string assetPath)
+    {
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(TilesContainer);
+        var names = new List<string>();
+        if (!(await container.ExistsAsync()).Value)
+        {
+            return names;
+        }
+
+        await foreach (var item in container.GetBlobsAsync(prefix: $"tiles/{project}/{assetPath.Replace('/', ':')}/"))
+        {
+            names.Add(item.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>The names of every staging blob of an operation.</summary>
+    public async Task<List<string>> StagingBlobsAsync(string operationId)
+    {
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(StagingContainer);
+        var names = new List<string>();
+        if (!(await container.ExistsAsync()).Value)
+        {
+            return names;
+        }
+
+        await foreach (var item in container.GetBlobsAsync(prefix: operationId + "/"))
+        {
+            names.Add(item.Name);
+        }
+
+        return names;
+    }
+
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
@@ -33,10 +99,10 @@ public sealed class EeHostFixture : IAsyncLifetime
             b.UseSetting("AzureWebJobsStorage", _azurite.ConnectionString);
             b.UseSetting("DurableTask:SystemKey", SystemKey);
             b.UseSetting("EarthEngine:Auth:SigningKey", SigningKey);
-            b.UseSetting("EarthEngine:AllowPrivateNetworkSources", "true");
+            b.UseSetting("Raster:MaxDimension", "4096");
             b.UseSetting("EarthEngine:AssetsTable", AzuriteFixture.UniqueName("assets").Replace("-", string.Empty, StringComparison.Ordinal));
-            b.UseSetting("EarthEngine:TilesContainer", AzuriteFixture.UniqueName("tiles"));
-            b.UseSetting("EarthEngine:StagingContainer", AzuriteFixture.UniqueName("staging"));
+            b.UseSetting("EarthEngine:TilesContainer", TilesContainer);
+            b.UseSetting("EarthEngine:StagingContainer", StagingContainer);
             b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:hubName", "EeTest" + Guid.NewGuid().ToString("N")[..12]);
             b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:maxQueuePollingInterval", "00:00:01");
         });

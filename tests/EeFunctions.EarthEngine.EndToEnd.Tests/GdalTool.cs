@@ -12,7 +12,7 @@ internal static class GdalTool
         var output = Path.Combine(Path.GetTempPath(), "eegdal-" + Guid.NewGuid().ToString("N") + ".raw");
         try
         {
-            Run("gdal_translate", "-q", "-of", "ENVI", "-ot", type, "-b", band, path, output);
+            Run("gdal_translate", "-q", "-of", "ENVI", "-ot", type, "-a_ullr", "0", "0", "1", "1", "-b", band, path, output);
             var bytes = File.ReadAllBytes(output);
             var values = new double[bytes.Length / 8];
             Buffer.BlockCopy(bytes, 0, values, 0, values.Length * 8);

@@ -69,7 +69,7 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
 
             if (sources.Count > 1)
             {
-                throw new ImportFailedException(EeStatusCode.Unimplemented, $"{label} has {sources.Count} sources; mosaics of several sources are not supported yet (the sources agree in size, type and CRS).");
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} has {sources.Count} sources; mosaics of several sources are not supported yet (the sources agree in size, type and CRS).");
             }
 
             if (first.Info.CrsWkt is null && tileset.Crs is null)
@@ -114,9 +114,11 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                 layout = layout with { CrsWkt = tileset.Crs };
             }
 
+            var noData = layout.Bands.Select(b => b.NoData?.ToString("R", CultureInfo.InvariantCulture)).ToList();
+            layout = layout with { Bands = [.. layout.Bands.Select(b => b.NoData is { } v && !double.IsFinite(v) ? b with { NoData = null } : b)] };
             var crsCode = first.Info.CrsWkt is null ? tileset.Crs : first.Info.EpsgCode is { } epsg ? string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}") : null;
             var size = first.Info.FileSize ?? new FileInfo(first.Path).Length;
-            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), first.Location, layout, crsCode, size);
+            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), first.Location, layout, crsCode, size, noData);
         }
         catch (EarthEngineException ex)
         {

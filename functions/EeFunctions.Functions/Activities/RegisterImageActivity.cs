@@ -46,7 +46,7 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
         {
             var plan = input.Plans.First(p => p.TilesetId == band.TilesetId);
             var layoutBand = plan.Layout.Bands[band.Index];
-            var missing = spec.Bands?.FirstOrDefault(b => b.Id == band.Id)?.MissingData ?? spec.MissingData ?? (layoutBand.NoData is { } noData ? [noData] : null);
+            var missing = spec.Bands?.FirstOrDefault(b => b.Id == band.Id)?.MissingData ?? spec.MissingData ?? (plan.NoData[band.Index] is { } noData ? [double.Parse(noData, System.Globalization.CultureInfo.InvariantCulture)] : null);
             var t = plan.Layout.Transform;
             imageBands.Add(new ImageBand
             {

@@ -47,7 +47,7 @@ public sealed class AssetEntity : ITableEntity
 /// </summary>
 public sealed class AssetCatalog(TableClient table)
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private int _created;
 
     public static string RowKeyOf(string path) => path.Replace('/', ':');

@@ -26,12 +26,12 @@ public static partial class ImportRequestValidator
 
         if (request.Mode is ImportMode.Virtual)
         {
-            throw new EarthEngineException(EeStatusCode.Unimplemented, "mode VIRTUAL is not supported; use INGEST (or image:importExternal).");
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, "mode VIRTUAL is not supported; use INGEST (or image:importExternal).");
         }
 
         if (manifest.MaskBands is { Count: > 0 })
         {
-            throw new EarthEngineException(EeStatusCode.Unimplemented, "imageManifest.maskBands is not supported yet.");
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, "imageManifest.maskBands is not supported yet.");
         }
 
         var tilesets = ValidateTilesets(manifest);
@@ -92,7 +92,7 @@ public static partial class ImportRequestValidator
 
             if (tileset.SubdatasetPrefix is not null || tileset.SubdatasetSuffix is not null)
             {
-                throw new EarthEngineException(EeStatusCode.Unimplemented, $"{field}: subdatasetPrefix/subdatasetSuffix are not supported.");
+                throw new EarthEngineException(EeStatusCode.InvalidArgument, $"{field}: subdatasetPrefix/subdatasetSuffix are not supported.");
             }
 
             var uris = new List<string>();
@@ -109,7 +109,7 @@ public static partial class ImportRequestValidator
                 CheckUri(uri, $"{sourceField}.uris[0]");
                 if (source.AffineTransform is not null)
                 {
-                    throw new EarthEngineException(EeStatusCode.Unimplemented, $"{sourceField}.affineTransform is not supported yet: the source must carry its own georeferencing.");
+                    throw new EarthEngineException(EeStatusCode.InvalidArgument, $"{sourceField}.affineTransform is not supported yet: the source must carry its own georeferencing.");
                 }
 
                 if (source.Dimensions is { } d && (d.Width is <= 0 || d.Height is <= 0))

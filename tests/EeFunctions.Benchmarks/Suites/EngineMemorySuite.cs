@@ -16,7 +16,7 @@ internal sealed class EngineMemorySuite : IBenchmarkSuite
 
     public string Name => "engine-memory";
 
-    public string Description => "durable engine, in-memory backend: hello sequences/s and fan-out 1k/10k wall time";
+    public string Description => "durable engine, in-memory backend: hello sequences/s and fan-out 1k/10k wall time [--orchestrators N] [--activities N]";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -43,8 +43,8 @@ internal sealed class EngineMemorySuite : IBenchmarkSuite
             .AddActivityFunc<int, int>("Noop", (_, i) => i);
         var options = new DurableTaskWorkerOptions
         {
-            MaxConcurrentActivityFunctions = 2 * Environment.ProcessorCount,
-            MaxConcurrentOrchestratorFunctions = 2 * Environment.ProcessorCount,
+            MaxConcurrentActivityFunctions = IntArgument(context, "--activities", 2 * Environment.ProcessorCount),
+            MaxConcurrentOrchestratorFunctions = IntArgument(context, "--orchestrators", 2 * Environment.ProcessorCount),
         };
         var worker = new DurableTaskWorker(backend, registry, options);
         await worker.StartAsync(cancellationToken);
@@ -88,6 +88,13 @@ internal sealed class EngineMemorySuite : IBenchmarkSuite
         {
             await worker.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Reads <c>--name value</c> from the suite's arguments.</summary>
+    private static int IntArgument(BenchmarkContext context, string name, int fallback)
+    {
+        var index = context.Arguments.ToList().IndexOf(name);
+        return index >= 0 && index + 1 < context.Arguments.Count && int.TryParse(context.Arguments[index + 1], out var value) ? value : fallback;
     }
 
     private static async Task<double> RunHellosAsync(DurableTaskClient client, int count, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ using EeFunctions.Storage.Blobs;
 using EeFunctions.Storage.Blobs.Specialized;
 using EeFunctions.Storage.Tables;
 using EeFunctions.Testing;
+using Microsoft.Extensions.Configuration;
 
 namespace EeFunctions.Durable.AzureStorage.Tests;
 
@@ -327,5 +328,27 @@ public sealed class ReliabilityTests(AzuriteFixture azurite) : IClassFixture<Azu
         var key = TaskHub.SanitizeKey(id);
         Assert.DoesNotContain(key, c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
         Assert.Equal(id, TaskHub.UnsanitizeKey(key));
+    }
+
+    [Fact]
+    public void Host_json_durable_task_section_sets_hub_partitions_and_polling()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["extensions:durableTask:hubName"] = "ImportHub",
+                ["extensions:durableTask:storageProvider:partitionCount"] = "8",
+                ["extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:05",
+            })
+            .Build();
+
+        var options = new AzureStorageOrchestrationBackendOptions { ConnectionString = "UseDevelopmentStorage=true" }
+            .BindDurableTaskSection(configuration.GetSection("extensions:durableTask"));
+
+        Assert.Equal("ImportHub", options.HubName);
+        Assert.Equal(8, options.PartitionCount);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.MaxQueuePollingInterval);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.ControlQueueVisibilityTimeout);
+        options.Validate();
     }
 }

@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test setup gdal tools settings bench-storage
+.PHONY: run test setup gdal tools settings bench-storage token
 
 setup: gdal tools settings
 
@@ -21,6 +21,10 @@ run: setup
 ## Builds and runs every test assembly, one after another.
 test: gdal tools
 	@scripts/test.sh
+
+## Prints a development Earth Engine bearer token with every permission on PROJECT (last line): make token PROJECT=my-project
+token: settings
+	@node scripts/ee-token.js $(or $(PROJECT),my-project)
 
 bench-storage: tools
 	dotnet run -c Release --project tests/EeFunctions.Benchmarks -- storage

@@ -56,5 +56,8 @@ wait_for 7071 120 "The service"
 
 echo
 echo "EeFunctions is running at http://127.0.0.1:7071  (health: http://127.0.0.1:7071/api/health)"
+echo "Earth Engine API: http://127.0.0.1:7071/v1 (README: Earth Engine API). A dev bearer token for project"
+echo "'my-project' follows (make token PROJECT=<id> prints one for another project):"
+node scripts/ee-token.js my-project
 echo "Press Ctrl-C to stop the service and Azurite."
 wait "$service_pid"

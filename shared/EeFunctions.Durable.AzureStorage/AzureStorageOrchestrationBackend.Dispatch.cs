@@ -689,10 +689,15 @@ public sealed partial class AzureStorageOrchestrationBackend
                 await DelayQuietlyAsync(_options.DeferralDelay, stopping);
                 lock (_gate)
                 {
-                    if (Owns(session.Partition) && _sessions.TryGetValue(session.InstanceId, out var current))
+                    if (Owns(session.Partition))
                     {
+                        var current = GetSessionLocked(session.InstanceId, session.Partition);
                         current.Pending.AddRange(kept.Where(h => !h.Done));
                         EnqueueIfReadyLocked(current);
+                    }
+                    else
+                    {
+                        kept.ForEach(Forget);
                     }
                 }
             }, CancellationToken.None);
@@ -700,6 +705,18 @@ public sealed partial class AzureStorageOrchestrationBackend
         else
         {
             Unlock(session, kept, dropCache: false);
+        }
+
+        if (session.Cache?.State.RuntimeStatus.IsTerminal() == true)
+        {
+            lock (_gate)
+            {
+                // A finished instance leaves the cache; a later message reloads it.
+                if (!session.Locked && session.Pending.Count == 0 && _sessions.TryGetValue(session.InstanceId, out var current) && ReferenceEquals(current, session))
+                {
+                    _sessions.Remove(session.InstanceId);
+                }
+            }
         }
 
         return true;

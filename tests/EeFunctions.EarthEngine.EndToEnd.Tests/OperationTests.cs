@@ -186,7 +186,11 @@ public sealed class OperationTests(EeHostFixture host)
         Assert.Equal(HttpStatusCode.Forbidden, (await EeApi.GetAsync(noGet, instance)).Status);
         using var anonymous = host.Client(null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await EeApi.GetAsync(anonymous, instance)).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await EeApi.GetAsync(client, "/runtime/webhooks/durabletask/instances")).Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? HttpStatusCode.Unauthorized : HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.Forbidden, (await EeApi.GetAsync(client, "/runtime/webhooks/durabletask/instances")).Status);
+        using var terminate = new HttpRequestMessage(HttpMethod.Post, $"{instance}/terminate?reason=x");
+        Assert.Equal(HttpStatusCode.Gone, (await client.SendAsync(terminate)).StatusCode);
+        using var raise = new HttpRequestMessage(HttpMethod.Post, $"{instance}/raiseEvent/cancel") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(raise)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await EeApi.GetAsync(anonymous, $"{instance}?code={EeHostFixture.SystemKey}")).Status);
     }
 }

@@ -383,6 +383,25 @@ public abstract partial class OrchestrationScenarios
     }
 
     [Fact]
+    public async Task Start_with_no_dedupe_statuses_replaces_even_a_running_instance()
+    {
+        await using var host = CreateHost();
+        await host.StartWorkerAsync(r => r.AddOrchestratorFunc<string, string>("Echo", async (context, input) =>
+            input + ":" + await context.WaitForExternalEvent<string>("Go")));
+        var options = new StartOrchestrationOptions("replace-running") { DedupeStatuses = [] };
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "first", options, Timeout);
+        await host.Client.WaitForInstanceStartAsync("replace-running", cancellation: Timeout);
+
+        await host.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "second", options, Timeout);
+        await host.Client.WaitForInstanceStartAsync("replace-running", cancellation: Timeout);
+        await host.Client.RaiseEventAsync("replace-running", "Go", "go", Timeout);
+        var result = await host.Client.WaitForInstanceCompletionAsync("replace-running", getInputsAndOutputs: true, Timeout);
+
+        Assert.Equal("second:go", result.ReadOutputAs<string>());
+        Assert.Equal("\"second\"", (await host.Client.GetOrchestrationHistoryAsync("replace-running", Timeout)).OfType<ExecutionStartedEvent>().Single().Input);
+    }
+
+    [Fact]
     public async Task Start_with_all_statuses_as_dedupe_never_restarts_a_finished_instance()
     {
         await using var host = CreateHost();

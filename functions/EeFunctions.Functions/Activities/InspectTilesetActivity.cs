@@ -43,7 +43,17 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                 RasterInfo info;
                 try
                 {
+                    // Only image files: a VRT (or any XML) source could make GDAL read files of this machine.
+                    if (LooksLikeXml(path))
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is XML (such as a VRT); only image files (GeoTIFF, PNG, JPEG) can be ingested.");
+                    }
+
                     info = RasterInspector.Inspect(path);
+                    if (info.Driver is not ("GTiff" or "COG" or "PNG" or "JPEG"))
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is a {info.Driver} file; only GeoTIFF, PNG and JPEG files can be ingested.");
+                    }
                 }
                 catch (GdalException ex)
                 {
@@ -56,8 +66,7 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
             var first = sources[0];
             foreach (var other in sources.Skip(1))
             {
-                var problem = other.Info.Width != first.Info.Width || other.Info.Height != first.Info.Height ? $"size {other.Info.Width}x{other.Info.Height} differs from {first.Info.Width}x{first.Info.Height}"
-                    : other.Info.BandCount != first.Info.BandCount ? $"it has {other.Info.BandCount} bands, not {first.Info.BandCount}"
+                var problem = other.Info.BandCount != first.Info.BandCount ? $"it has {other.Info.BandCount} bands, not {first.Info.BandCount}"
                     : !other.Info.Bands.Select(b => b.DataType).SequenceEqual(first.Info.Bands.Select(b => b.DataType)) ? $"its pixel type {other.Info.Bands[0].DataTypeName} differs from {first.Info.Bands[0].DataTypeName}"
                     : other.Info.CrsWkt != first.Info.CrsWkt ? "its CRS differs"
                     : null;
@@ -67,16 +76,22 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                 }
             }
 
-            if (sources.Count > 1)
-            {
-                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} has {sources.Count} sources; mosaics of several sources are not supported yet (the sources agree in size, type and CRS).");
-            }
-
             if (first.Info.CrsWkt is null && tileset.Crs is null)
             {
                 throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{first.Location.Uri}' of {label} has no CRS; give the tileset's crs in the manifest (for example \"crs\": \"EPSG:4326\").");
             }
 
+            // Manifest no-data per band of this tileset: a band's own, else the manifest's; [] means "ignore the file's".
+            var overrides = new string?[first.Info.BandCount];
+            for (var b = 0; b < overrides.Length; b++)
+            {
+                var band = spec.Bands?.FirstOrDefault(x => x.TilesetId == tileset.Id && x.TilesetBandIndex == b);
+                var values = spec.Bands is null ? spec.MissingData : band?.MissingData;
+                overrides[b] = values is null ? null : values.Count == 0 ? string.Empty : values[0].ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            var template = SourceVrt.Template([.. sources.Select(x => (x.Location.Uri, x.Info))], overrides, first.Info.CrsWkt is null ? tileset.Crs : null);
+            var readPath = await resolver.LocalTilesetFileAsync([.. sources.Select(x => x.Location)], template, ct);
             var bandCount = first.Info.BandCount;
             var policies = new PyramidingPolicy[bandCount];
             for (var b = 0; b < bandCount; b++)
@@ -102,14 +117,14 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
             TilesetLayout layout;
             try
             {
-                layout = tiler.CreateLayout(first.Path, policies);
+                layout = tiler.CreateLayout(readPath, policies);
             }
             catch (Exception ex) when (ex is GdalException or RasterLimitExceededException)
             {
                 throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{first.Location.Uri}' of {label} cannot be ingested: {ex.Message}");
             }
 
-            if (first.Info.CrsWkt is null)
+            if (layout.CrsWkt is null)
             {
                 layout = layout with { CrsWkt = tileset.Crs };
             }
@@ -117,13 +132,22 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
             var noData = layout.Bands.Select(b => b.NoData?.ToString("R", CultureInfo.InvariantCulture)).ToList();
             layout = layout with { Bands = [.. layout.Bands.Select(b => b.NoData is { } v && !double.IsFinite(v) ? b with { NoData = null } : b)] };
             var crsCode = first.Info.CrsWkt is null ? tileset.Crs : first.Info.EpsgCode is { } epsg ? string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}") : null;
-            var size = first.Info.FileSize ?? new FileInfo(first.Path).Length;
-            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), first.Location, layout, crsCode, size, noData);
+            var size = sources.Sum(x => x.Info.FileSize ?? new FileInfo(x.Path).Length);
+            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), [.. sources.Select(x => x.Location)], template, layout, crsCode, size, noData);
         }
         catch (EarthEngineException ex)
         {
             throw new ImportFailedException(ex.Code, ex.Message);
         }
+    }
+
+    private static bool LooksLikeXml(string path)
+    {
+        Span<byte> head = stackalloc byte[64];
+        using var file = File.OpenRead(path);
+        var read = file.Read(head);
+        var text = System.Text.Encoding.ASCII.GetString(head[..read]).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        return text.StartsWith('<');
     }
 
     internal static PyramidingPolicy ToRaster(string policy) => policy switch

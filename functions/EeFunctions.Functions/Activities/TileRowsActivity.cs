@@ -20,7 +20,7 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
         var plan = input.Plan;
         try
         {
-            var path = await resolver.LocalFileAsync(plan.Source, context.CancellationToken);
+            var path = await resolver.LocalTilesetFileAsync(plan.Sources, plan.VrtTemplate, context.CancellationToken);
             var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, plan.StoreId);
             var result = await tiler.TileRowsAsync(path, plan.Layout, key, storage.Tiles, input.FirstRow, input.RowCount, context.CancellationToken);
             return result.TilesWritten;
@@ -31,7 +31,7 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
         }
         catch (Exception ex) when (ex is GdalException or RasterLimitExceededException)
         {
-            throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{plan.Source.Uri}' could not be read: {ex.Message}");
+            throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{string.Join("', '", plan.Sources.Select(x => x.Uri))}' could not be read: {ex.Message}");
         }
     }
 }

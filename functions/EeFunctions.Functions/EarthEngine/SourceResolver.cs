@@ -127,6 +127,19 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         return path;
     }
 
+    /// <summary>The local file GDAL reads for a tileset: its single source, or the filled-in VRT over all of them.</summary>
+    public async Task<string> LocalTilesetFileAsync(IReadOnlyList<SourceLocation> sources, string? vrtTemplate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var paths = new List<string>();
+        foreach (var source in sources)
+        {
+            paths.Add(await LocalFileAsync(source, cancellationToken));
+        }
+
+        return vrtTemplate is null ? paths[0] : SourceVrt.Write(vrtTemplate, paths, CacheDirectory());
+    }
+
     private string CacheDirectory()
     {
         var directory = _options.LocalCacheDirectory ?? Path.Combine(Path.GetTempPath(), "eefunctions-sources");

@@ -7,7 +7,8 @@ namespace EeFunctions.Functions.Orchestrations;
 
 /// <summary>The inspected plan of one tileset: where its pixels are read from and the layout they are tiled to.</summary>
 /// <remarks>The layout carries no non-finite no-data values (JSON has no NaN); <paramref name="NoData"/> keeps each band's as text.</remarks>
-public sealed record TilesetPlan(string TilesetId, string StoreId, SourceLocation Source, TilesetLayout Layout, string? CrsCode, long SourceBytes, IReadOnlyList<string?> NoData);
+/// <remarks><paramref name="VrtTemplate"/> (mosaics, manifest no-data) is read instead of the single source when set.</remarks>
+public sealed record TilesetPlan(string TilesetId, string StoreId, IReadOnlyList<SourceLocation> Sources, string? VrtTemplate, TilesetLayout Layout, string? CrsCode, long SourceBytes, IReadOnlyList<string?> NoData);
 
 public sealed record InspectTilesetInput(ImportSpec Spec, int TilesetIndex);
 

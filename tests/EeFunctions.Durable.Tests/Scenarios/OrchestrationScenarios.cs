@@ -446,6 +446,27 @@ public abstract partial class OrchestrationScenarios : IDisposable
     }
 
     [Fact]
+    public async Task Sub_orchestration_is_retried_by_its_policy_with_a_new_child_each_attempt()
+    {
+        await using var host = CreateHost(virtualClock: true);
+        var attempts = 0;
+        var policy = new RetryPolicy(3, TimeSpan.FromMinutes(1));
+        await host.StartWorkerAsync(r => r
+            .AddOrchestratorFunc<int>("Parent", context => context.CallSubOrchestratorAsync<int>("Flaky", null, TaskOptions.FromRetryPolicy(policy)))
+            .AddOrchestratorFunc<int>("Flaky", context =>
+                Interlocked.Increment(ref attempts) < 3
+                    ? throw new InvalidOperationException("child failed")
+                    : Task.FromResult(attempts)));
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent", cancellation: Timeout);
+        var result = await host.RunTimersUntilCompletedAsync(id, Timeout);
+
+        Assert.Equal(3, result.ReadOutputAs<int>());
+        var children = (await host.Client.GetOrchestrationHistoryAsync(id, Timeout)).OfType<SubOrchestrationInstanceCreatedEvent>().ToList();
+        Assert.Equal(3, children.Select(c => c.InstanceId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Custom_status_is_visible_and_a_status_over_16_KB_is_an_error()
     {
         await using var host = CreateHost();

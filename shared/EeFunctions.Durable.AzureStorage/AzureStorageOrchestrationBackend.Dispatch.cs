@@ -13,6 +13,7 @@ namespace EeFunctions.Durable.AzureStorage;
 public sealed partial class AzureStorageOrchestrationBackend
 {
     private static readonly TimeSpan s_lockWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_controlGatherDelay = TimeSpan.FromMilliseconds(25);
     private readonly PartitionRuntime[] _partitions;
     private readonly PollBackoff _activityBackoff;
     private readonly PollBackoff _activityDemandSignal = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -290,6 +291,13 @@ public sealed partial class AzureStorageOrchestrationBackend
                     {
                         await AcceptControlMessageAsync(partition, queueMessage, message, cancellationToken);
                     }
+                }
+
+                if (messages.Length < _options.ControlQueueBatchSize)
+                {
+                    // A partial batch: results trickle in one by one during a fan-out; gathering them for a moment turns
+                    // one receive per message into one per batch, at a small cost in latency.
+                    await Task.Delay(s_controlGatherDelay, cancellationToken);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -55,6 +55,32 @@ public sealed class EeHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>A 4000×4000 three-band GeoTIFF (256 tiles) as gs://sources/large.tif, for imports that take a while.</summary>
+    public async Task<string> UploadLargeAsync()
+    {
+        var blob = Sources.GetBlobClient("large.tif");
+        if (!(await blob.ExistsAsync()).Value)
+        {
+            var path = Path.Combine(Path.GetTempPath(), "large-" + Guid.NewGuid().ToString("N") + ".tif");
+            try
+            {
+                using (var process = System.Diagnostics.Process.Start("gdal_translate", ["-q", "-outsize", "4000", "4000", "-r", "bilinear", TestData.Raster("RGB.byte.tif"), path]))
+                {
+                    await process.WaitForExitAsync();
+                }
+
+                await using var stream = File.OpenRead(path);
+                await blob.UploadAsync(stream, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        return $"gs://{SourcesContainer}/large.tif";
+    }
+
     /// <summary>The names of every tile blob of an asset (all generations).</summary>
     public async Task<List<string>> TileBlobsAsync(string project, string assetPath)
     {

@@ -126,6 +126,37 @@ public sealed class OperationTests(EeHostFixture host)
     }
 
     [Fact]
+    public async Task Cancel_while_tiles_are_being_written_drains_and_removes_the_partial_tiles()
+    {
+        const string Project = "cancel-midway";
+        var uri = await host.UploadLargeAsync();
+        using var client = host.Client(host.Token(Project));
+        var name = (await EeApi.ImportAsync(client, Project, EeApi.Manifest(Project, "cancel/large", uri)))["name"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var (_, operation) = await EeApi.GetAsync(client, $"/v1/{name}");
+            var stages = operation!["metadata"]!["stages"]?.AsArray().Select(s => s!["displayName"]!.GetValue<string>()).ToList() ?? [];
+            if (stages.Contains("Tile") || operation["done"]!.GetValue<bool>())
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, operation.ToJsonString());
+            await Task.Delay(20);
+        }
+
+        var (status, body, response) = await EeApi.PostAsync(client, $"/v1/{name}:cancel", new JsonObject());
+        response.Dispose();
+        Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
+        var done = await EeApi.PollAsync(client, name);
+        Assert.True(EeApi.State(done) == "CANCELLED", done.ToJsonString());
+        Assert.Equal(1, done["error"]!["code"]!.GetValue<int>());
+        Assert.Empty(await host.TileBlobsAsync(Project, "cancel/large"));
+        Assert.Equal(HttpStatusCode.NotFound, (await EeApi.GetAsync(client, $"/v1/projects/{Project}/assets/cancel/large")).Status);
+    }
+
+    [Fact]
     public async Task Operations_list_pages_and_filters_wait_returns_the_done_operation_and_delete_forgets_it()
     {
         const string Project = "operations-api";

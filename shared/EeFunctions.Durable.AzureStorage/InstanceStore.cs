@@ -42,6 +42,7 @@ internal sealed class InstanceRecord
 /// (<c>h{exec}-{seq:D8}-{attempt}</c>), in batches, then commits by replacing the status row If-Match its ETag, adding the
 /// segment [from, to, attempt] to the status row. A crash or a lost race before the status write leaves only unreferenced rows;
 /// a stalled former owner can write only rows under its own attempt id, so it can never overwrite committed history.</item>
+/// <item>The rows of a fenced large attempt are deleted afterwards (best effort; after a crash they stay until purge).</item>
 /// <item>Plain-keyed rows are written only inside a transaction that also commits the status row, so they never overwrite
 /// committed rows either (a committed count only grows within an execution).</item>
 /// </list>
@@ -336,6 +337,23 @@ internal sealed class InstanceStore(TaskHub hub, TableClient history, TableClien
         }
         catch (RequestFailedException ex) when (ex.Status is 412 or 404)
         {
+            // Fenced: the rows of this attempt are referenced by nobody; remove them (best effort, in the background).
+            _ = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        foreach (var batch in batches)
+                        {
+                            await history.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.PartitionKey, r.RowKey), ETag.All)), CancellationToken.None);
+                        }
+                    }
+                    catch (RequestFailedException)
+                    {
+                        // Left for purge.
+                    }
+                },
+                CancellationToken.None);
             return null;
         }
     }

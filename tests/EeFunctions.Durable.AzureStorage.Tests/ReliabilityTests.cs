@@ -259,6 +259,19 @@ public sealed class ReliabilityTests(AzuriteFixture azurite) : IClassFixture<Azu
             Segments = record.Segments,
         }, large, 4, Timeout));
 
+        // The fenced large attempt's rows (keys h{exec}-{seq}-{attempt}) are cleaned up behind it.
+        var attemptRows = int.MaxValue;
+        while (attemptRows > 0)
+        {
+            await Task.Delay(100, Timeout);
+            attemptRows = 0;
+            var filter = TableOdataFilter.Create($"PartitionKey eq {TaskHub.SanitizeKey(id)}");
+            await foreach (var row in stalled.Store.History.QueryAsync<TableEntity>(filter, 1000, ["RowKey"], Timeout))
+            {
+                attemptRows += row.RowKey.Count(c => c == '-') == 2 ? 1 : 0;
+            }
+        }
+
         var after = (await host.Backend.GetStateAsync(id, Timeout))!;
         Assert.Equal(OrchestrationRuntimeStatus.Completed, after.RuntimeStatus);
         Assert.Equal("\"Hello new owner!\"", after.Output);

@@ -87,6 +87,28 @@ public sealed class MosaicAndMissingDataTests(EeHostFixture host)
     }
 
     [Fact]
+    public async Task A_source_affine_transform_from_the_manifest_georeferences_the_image()
+    {
+        using var client = host.Client(host.Token(Project));
+        var manifest = EeApi.Manifest(Project, "transform/float", await host.UploadAsync("float.tif"), crs: "EPSG:4326");
+        manifest["tilesets"]![0]!["sources"]![0]!["affineTransform"] = new JsonObject { ["scaleX"] = 0.5, ["shearX"] = 0, ["translateX"] = 10, ["shearY"] = 0, ["scaleY"] = -0.25, ["translateY"] = 50 };
+        var done = await EeApi.PollAsync(client, (await EeApi.ImportAsync(client, Project, manifest))["name"]!.GetValue<string>());
+        Assert.True(EeApi.State(done) == "SUCCEEDED", done.ToJsonString());
+        var (_, asset) = await EeApi.GetAsync(client, $"/v1/projects/{Project}/assets/transform/float");
+        var t = asset!["bands"]![0]!["grid"]!["affineTransform"]!;
+        Assert.Equal((0.5, 10.0, -0.25, 50.0), (t["scaleX"]!.GetValue<double>(), t["translateX"]!.GetValue<double>(), t["scaleY"]!.GetValue<double>(), t["translateY"]!.GetValue<double>()));
+        var output = await PixelAssert.GetPixelsAsync(client, $"projects/{Project}/assets/transform/float");
+        try
+        {
+            PixelAssert.SameValidPixels(TestData.Raster("float.tif"), output, 1);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
     public async Task A_VRT_source_is_refused_before_GDAL_follows_it()
     {
         var blob = host.Sources.GetBlobClient("evil.tif");

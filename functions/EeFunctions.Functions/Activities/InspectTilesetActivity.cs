@@ -60,6 +60,11 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                     throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is not a raster GDAL can read: {ex.Message}");
                 }
 
+                if (tileset.Transforms?[s] is { } manifestTransform)
+                {
+                    info = info with { Transform = GeoTransform.FromArray([.. manifestTransform]) };
+                }
+
                 sources.Add((location, path, info));
             }
 
@@ -90,7 +95,7 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                 overrides[b] = values is null ? null : values.Count == 0 ? string.Empty : values[0].ToString("R", CultureInfo.InvariantCulture);
             }
 
-            var template = SourceVrt.Template([.. sources.Select(x => (x.Location.Uri, x.Info))], overrides, first.Info.CrsWkt is null ? tileset.Crs : null);
+            var template = SourceVrt.Template([.. sources.Select(x => (x.Location.Uri, x.Info))], overrides, first.Info.CrsWkt is null ? tileset.Crs : null, force: tileset.Transforms is not null);
             var readPath = await resolver.LocalTilesetFileAsync([.. sources.Select(x => x.Location)], template, ct);
             var bandCount = first.Info.BandCount;
             var policies = new PyramidingPolicy[bandCount];

@@ -16,11 +16,12 @@ public static class SourceVrt
 {
     /// <summary>The VRT template, or null when the single source can be read directly.</summary>
     /// <param name="noData">Per band: null keeps the file's no-data, empty means none, else the value (invariant text).</param>
-    public static string? Template(IReadOnlyList<(string Uri, RasterInfo Info)> sources, IReadOnlyList<string?> noData, string? crs)
+    /// <param name="force">Write a VRT even for one source without overrides (e.g. its transform comes from the manifest).</param>
+    public static string? Template(IReadOnlyList<(string Uri, RasterInfo Info)> sources, IReadOnlyList<string?> noData, string? crs, bool force = false)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(noData);
-        if (sources.Count == 1 && noData.All(n => n is null))
+        if (!force && sources.Count == 1 && noData.All(n => n is null))
         {
             return null;
         }

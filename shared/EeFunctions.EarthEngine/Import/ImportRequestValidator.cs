@@ -96,6 +96,7 @@ public static partial class ImportRequestValidator
             }
 
             var uris = new List<string>();
+            var transforms = new List<IReadOnlyList<double>?>();
             for (var s = 0; s < tileset.Sources.Count; s++)
             {
                 var source = tileset.Sources[s];
@@ -107,9 +108,19 @@ public static partial class ImportRequestValidator
 
                 var uri = (manifest.UriPrefix ?? string.Empty) + source.Uris[0];
                 CheckUri(uri, $"{sourceField}.uris[0]");
-                if (source.AffineTransform is not null)
+                if (source.AffineTransform is { } a)
                 {
-                    throw new EarthEngineException(EeStatusCode.InvalidArgument, $"{sourceField}.affineTransform is not supported yet: the source must carry its own georeferencing.");
+                    var (sx, hx, tx, hy, sy, ty) = (a.ScaleX ?? 0, a.ShearX ?? 0, a.TranslateX ?? 0, a.ShearY ?? 0, a.ScaleY ?? 0, a.TranslateY ?? 0);
+                    if (sx * sy - hx * hy == 0 || !double.IsFinite(sx) || !double.IsFinite(sy) || !double.IsFinite(tx) || !double.IsFinite(ty) || !double.IsFinite(hx) || !double.IsFinite(hy))
+                    {
+                        throw Invalid($"{sourceField}.affineTransform is not invertible: scaleX and scaleY must be non-zero numbers.");
+                    }
+
+                    transforms.Add([tx, sx, hx, ty, hy, sy]);
+                }
+                else
+                {
+                    transforms.Add(null);
                 }
 
                 if (source.Dimensions is { } d && (d.Width is <= 0 || d.Height is <= 0))
@@ -120,7 +131,7 @@ public static partial class ImportRequestValidator
                 uris.Add(uri);
             }
 
-            result.Add(new SpecTileset(id, uris, tileset.Crs, tileset.DataType is null or DataType.Unspecified ? null : tileset.DataType.ToString()));
+            result.Add(new SpecTileset(id, uris, tileset.Crs, tileset.DataType is null or DataType.Unspecified ? null : tileset.DataType.ToString(), transforms.Any(t => t is not null) ? transforms : null));
         }
 
         return result;

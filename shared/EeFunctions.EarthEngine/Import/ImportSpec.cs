@@ -34,8 +34,11 @@ public sealed record ImportSpec
     public DateTimeOffset? EndTime { get; init; }
 }
 
-/// <summary>A tileset: its id, the absolute URIs of its sources (primary file of each), and an optional CRS.</summary>
-public sealed record SpecTileset(string Id, IReadOnlyList<string> Sources, string? Crs, string? DataType);
+/// <summary>
+/// A tileset: its id, the absolute URIs of its sources (primary file of each), an optional CRS, and per source an
+/// optional affine transform in GDAL order (originX, pixelWidth, rowRotation, originY, columnRotation, pixelHeight).
+/// </summary>
+public sealed record SpecTileset(string Id, IReadOnlyList<string> Sources, string? Crs, string? DataType, IReadOnlyList<IReadOnlyList<double>?>? Transforms = null);
 
 /// <summary>An output band: id, tileset, 0-based band index in it, policy (proto name) and missing-data values.</summary>
 public sealed record SpecBand(string Id, string TilesetId, int TilesetBandIndex, string Policy, IReadOnlyList<double>? MissingData);

@@ -30,4 +30,5 @@ var http = app.Services.GetRequiredService<IOptions<HttpExtensionOptions>>().Val
 app.MapHealthApi(http.PathPrefix);
 app.MapDurableHttpApi();
 app.MapEarthEngineApi();
+app.MapEeDiscoveryApi();
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using EeFunctions.Durable;
 using EeFunctions.Durable.AzureStorage;
 using EeFunctions.Durable.Backend;
+using EeFunctions.Durable.InMemory;
 using EeFunctions.Durable.Worker;
 using EeFunctions.Functions.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,8 @@ public static class DurableServiceCollectionExtensions
     public static IServiceCollection AddDurableFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DurableHttpApiOptions>().Bind(configuration.GetSection(DurableHttpApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddDurableTask(builder => builder.UseBackend(CreateBackend));
+        var durableSection = configuration.GetSection(DurableTaskExtensionOptions.SectionName);
+        services.AddDurableTask(builder => builder.UseBackend(sp => CreateBackend(sp, durableSection)));
         services.AddHostedService<TaskHubStartup>();
 
         // The registry is composed from contributors, so features (and tests) add their orchestrations independently.
@@ -40,25 +42,26 @@ public static class DurableServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>host.json's storage provider: the task hub on AzureWebJobsStorage, or in memory.</summary>
-    private static IOrchestrationBackend CreateBackend(IServiceProvider services)
+    /// <summary>host.json's storage provider: the task hub on AzureWebJobsStorage (read as Durable Functions reads it), or in memory.</summary>
+    private static IOrchestrationBackend CreateBackend(IServiceProvider services, IConfigurationSection durableSection)
     {
+        // Reading the validated options first makes a bad setting fail start with the message that names it.
         var durable = services.GetRequiredService<IOptions<DurableTaskExtensionOptions>>().Value;
+        var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var timeProvider = services.GetService<TimeProvider>();
         if (durable.StorageProvider.Type == DurableStorageProviderOptions.InMemory)
         {
-            return new EeFunctions.Durable.InMemory.InMemoryOrchestrationBackend(timeProvider);
+            return new InMemoryOrchestrationBackend(timeProvider);
         }
 
-        return new AzureStorageOrchestrationBackend(
-            new AzureStorageOrchestrationBackendOptions
-            {
-                ConnectionString = services.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString,
-                HubName = durable.HubName,
-                PartitionCount = durable.StorageProvider.PartitionCount,
-                MaxQueuePollingInterval = durable.MaxQueuePollingInterval,
-            },
-            timeProvider,
-            services.GetService<ILoggerFactory>());
+        var options = new AzureStorageOrchestrationBackendOptions().BindDurableTaskSection(durableSection);
+        options.ConnectionString = storage.ConnectionString;
+        if (durableSection["maxQueuePollingInterval"] is { Length: > 0 })
+        {
+            // Also accepted directly under extensions.durableTask (where our host.json puts it).
+            options.MaxQueuePollingInterval = durable.MaxQueuePollingInterval;
+        }
+
+        return new AzureStorageOrchestrationBackend(options, timeProvider, services.GetService<ILoggerFactory>());
     }
 }

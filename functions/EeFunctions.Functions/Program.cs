@@ -31,4 +31,5 @@ app.MapHealthApi(http.PathPrefix);
 app.MapDurableHttpApi();
 app.MapEarthEngineApi();
 app.MapEeDiscoveryApi();
+app.MapEeBatchApi();
 await app.RunAsync();

@@ -18,6 +18,10 @@ public static class DurableServiceCollectionExtensions
         var durableSection = configuration.GetSection(DurableTaskExtensionOptions.SectionName);
         services.AddDurableTask(builder => builder.UseBackend(sp => CreateBackend(sp, durableSection)));
         services.AddHostedService<TaskHubStartup>();
+        if (configuration.GetValue<bool>(SelfTestOrchestrations.SettingName))
+        {
+            services.AddSingleton<IDurableTaskContributor, SelfTestOrchestrations>();
+        }
 
         // The registry is composed from contributors, so features (and tests) add their orchestrations independently.
         services.Replace(ServiceDescriptor.Singleton(sp =>

@@ -68,6 +68,34 @@ public sealed partial class DiscoveryEndpointTests(EeHostFixture host)
         }
     }
 
+    [Fact]
+    public async Task Every_route_of_the_auth_matrix_is_a_method_of_the_document()
+    {
+        using var client = host.Client(null);
+        var (_, doc) = await EeApi.GetAsync(client, "/$discovery/rest?version=v1");
+        var methods = new List<JsonObject>();
+        Collect(doc!["resources"]!.AsObject(), methods);
+        var templates = methods.Select(m => (Verb: m["httpMethod"]!.GetValue<string>(), Pattern: PathRegex(m))).ToList();
+        foreach (var row in AuthMatrixTests.Routes)
+        {
+            var (verb, path) = ((string)row[0], ((string)row[1]).Split('?')[0]);
+            Assert.True(templates.Any(t => t.Verb == verb && t.Pattern.IsMatch(path)), $"{verb} {path} is routed but not in the discovery document");
+        }
+    }
+
+    /// <summary><c>v1/{+name}:cancel</c> with name's pattern <c>^projects/[^/]+/operations/.+$</c> → <c>^/v1/projects/[^/]+/operations/.+:cancel$</c>.</summary>
+    private static Regex PathRegex(JsonObject method)
+    {
+        var pieces = TemplateVariable().Split(method["path"]!.GetValue<string>());
+        var pattern = new StringBuilder("^/");
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            pattern.Append(i % 2 == 0 ? Regex.Escape(pieces[i]) : method["parameters"]![pieces[i]]!["pattern"]!.GetValue<string>().TrimStart('^').TrimEnd('$'));
+        }
+
+        return new Regex(pattern.Append('$').ToString());
+    }
+
     private static void Collect(JsonObject resources, List<JsonObject> methods)
     {
         foreach (var (_, resource) in resources)

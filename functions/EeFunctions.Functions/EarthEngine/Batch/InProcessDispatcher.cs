@@ -30,7 +30,7 @@ internal sealed class InProcessDispatcher(EndpointDataSource endpoints, IService
             Method = part.Method,
             Scheme = outer.Request.Scheme,
             PathBase = outer.Request.PathBase.Value ?? string.Empty,
-            Path = Uri.UnescapeDataString(path),
+            Path = PathString.FromUriComponent(path).Value ?? string.Empty,
             RawTarget = part.Target,
             QueryString = query,
             Protocol = "HTTP/1.1",
@@ -69,8 +69,17 @@ internal sealed class InProcessDispatcher(EndpointDataSource endpoints, IService
         await using var scope = scopes.CreateAsyncScope();
         inner.RequestServices = scope.ServiceProvider;
         inner.SetEndpoint(endpoint);
-        await endpoint.RequestDelegate(inner);
-        await inner.Response.Body.FlushAsync(cancellationToken);
+        try
+        {
+            await endpoint.RequestDelegate(inner);
+            await inner.Response.Body.FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // One failing part must not take the others down: it answers 500 in its own part.
+            return Error(EeStatusCode.Internal, "Internal error: " + ex.Message);
+        }
+
         return new BatchReply(inner.Response.StatusCode, inner.Response.Headers, responseBody.ToArray());
     }
 

@@ -46,7 +46,8 @@ public sealed class MalformedRequestTests(EeHostFixture host)
         { "{\"imageManifest\":{\"name\":\"" + Name + "\",\"startTime\":\"2024-02-01T00:00:00Z\",\"endTime\":\"2024-01-01T00:00:00Z\",\"tilesets\":[" + Tileset + "]}}", 400, "endTime is before" },
         { "{\"imageManifest\":{\"name\":\"" + Name + "\",\"startTime\":\"yesterday\",\"tilesets\":[" + Tileset + "]}}", 400, "Timestamp" },
         { "{\"imageManifest\":{\"name\":\"" + Name + "\",\"tilesets\":[" + Tileset + "],\"bands\":[{\"id\":\"b\",\"tilesetId\":\"ts\"}],\"footprint\":{\"bandId\":\"zz\"}}}", 400, "footprint.bandId" },
-        { "{\"imageManifest\":{\"name\":\"" + Name + "\",\"tilesets\":[" + Tileset + "],\"maskBands\":[{\"tilesetId\":\"ts\"}]}}", 400, "maskBands" },
+        { "{\"imageManifest\":{\"name\":\"" + Name + "\",\"tilesets\":[" + Tileset + "],\"maskBands\":[{\"tilesetId\":\"nope\"}]}}", 400, "maskBands[0].tilesetId 'nope' does not name a tileset" },
+        { "{\"imageManifest\":{\"name\":\"" + Name + "\",\"tilesets\":[" + Tileset + "],\"bands\":[{\"id\":\"b\",\"tilesetId\":\"ts\"}],\"maskBands\":[{\"tilesetId\":\"ts\",\"bandIds\":[\"zz\"]}]}}", 400, "names band 'zz'" },
         { "{\"mode\":\"VIRTUAL\",\"imageManifest\":{\"name\":\"" + Name + "\",\"tilesets\":[" + Tileset + "]}}", 400, "VIRTUAL" },
         { "{\"imageManifest\":{\"name\":\"" + Name + "\",\"tilesets\":[{\"id\":\"ts\",\"sources\":[{\"uris\":[\"gs://sources/byte.tif\"],\"affineTransform\":{\"scaleX\":1}}]}]}}", 400, "affineTransform" },
     };

@@ -109,6 +109,37 @@ public sealed class MosaicAndMissingDataTests(EeHostFixture host)
     }
 
     [Fact]
+    public async Task The_last_band_of_a_mask_tileset_masks_the_other_bands()
+    {
+        using var client = host.Client(host.Token(Project));
+        var manifest = EeApi.Manifest(Project, "mask/rgba", await host.UploadAsync("RGBA.byte.tif"));
+        manifest["maskBands"] = new JsonArray(new JsonObject { ["tilesetId"] = "ts" });
+        var done = await EeApi.PollAsync(client, (await EeApi.ImportAsync(client, Project, manifest))["name"]!.GetValue<string>());
+        Assert.True(EeApi.State(done) == "SUCCEEDED", done.ToJsonString());
+        var (_, asset) = await EeApi.GetAsync(client, $"/v1/projects/{Project}/assets/mask/rgba");
+        Assert.Equal(3, asset!["bands"]!.AsArray().Count);
+        var output = await PixelAssert.GetPixelsAsync(client, $"projects/{Project}/assets/mask/rgba");
+        try
+        {
+            var alpha = GdalTool.Read(TestData.Raster("RGBA.byte.tif"), "4");
+            Assert.Contains(alpha.Values, v => v == 0);
+            for (var b = 1; b <= 3; b++)
+            {
+                var source = GdalTool.Read(TestData.Raster("RGBA.byte.tif"), $"{b}");
+                var actual = GdalTool.Read(output, $"{b}");
+                for (var i = 0; i < source.Values.Length; i++)
+                {
+                    Assert.Equal(alpha.Values[i] == 0 ? 0 : source.Values[i], actual.Values[i]);
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
     public async Task A_VRT_source_is_refused_before_GDAL_follows_it()
     {
         var blob = host.Sources.GetBlobClient("evil.tif");

@@ -95,9 +95,70 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                 overrides[b] = values is null ? null : values.Count == 0 ? string.Empty : values[0].ToString("R", CultureInfo.InvariantCulture);
             }
 
-            var template = SourceVrt.Template([.. sources.Select(x => (x.Location.Uri, x.Info))], overrides, first.Info.CrsWkt is null ? tileset.Crs : null, force: tileset.Transforms is not null);
-            var readPath = await resolver.LocalTilesetFileAsync([.. sources.Select(x => x.Location)], template, ct);
-            var bandCount = first.Info.BandCount;
+            // Mask bands: the last band of a mask tileset is not an image band; it masks the bands the manifest names.
+            var isMaskTileset = spec.MaskBands?.Any(m => m.TilesetId == tileset.Id) == true;
+            var bandCount = isMaskTileset ? first.Info.BandCount - 1 : first.Info.BandCount;
+            if (bandCount < 1)
+            {
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} is a mask tileset but its source '{first.Location.Uri}' has only one band; a mask tileset needs its image bands and the mask as its last band.");
+            }
+
+            var placeholders = sources.Select(x => (x.Location.Uri, x.Info)).ToList();
+            var locations = sources.Select(x => x.Location).ToList();
+            var masks = new (int Source, int Band)?[bandCount];
+            var maskOnly = 0;
+            for (var b = 0; b < bandCount; b++)
+            {
+                var id = spec.Bands?.FirstOrDefault(x => x.TilesetId == tileset.Id && x.TilesetBandIndex == b)?.Id;
+                var mask = spec.MaskBands?.FirstOrDefault(m => m.BandIds.Count == 0 || (id is not null && m.BandIds.Contains(id)));
+                if (mask is null)
+                {
+                    continue;
+                }
+
+                if (sources.Count > 1)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} has several sources; mask bands are supported for single-source tilesets only.");
+                }
+
+                if (mask.TilesetId == tileset.Id)
+                {
+                    masks[b] = (0, first.Info.BandCount);
+                    continue;
+                }
+
+                var maskTileset = spec.Tilesets.First(t => t.Id == mask.TilesetId);
+                if (maskTileset.Sources.Count != 1)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask tileset '{mask.TilesetId}' has several sources; a mask tileset must have exactly one.");
+                }
+
+                if (maskOnly == 0)
+                {
+                    var maskLocation = resolver.Locate(maskTileset.Sources[0]);
+                    if (!maskLocation.IsBlob)
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask tileset '{mask.TilesetId}': an http(s) source cannot mask another tileset; put the mask band last in the same file.");
+                    }
+
+                    var maskInfo = RasterInspector.Inspect(await resolver.LocalFileAsync(maskLocation, ct));
+                    if (maskInfo.Width != first.Info.Width || maskInfo.Height != first.Info.Height || maskInfo.Transform != first.Info.Transform)
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask source '{maskLocation.Uri}' does not match source '{first.Location.Uri}': a mask must have the same size and georeferencing.");
+                    }
+
+                    placeholders.Add((maskLocation.Uri, maskInfo));
+                    locations.Add(maskLocation);
+                    maskOnly = 1;
+                }
+
+                masks[b] = (sources.Count, placeholders[^1].Info.BandCount);
+            }
+
+            var anyMask = masks.Any(m => m is not null);
+            var template = SourceVrt.Template(placeholders, overrides, first.Info.CrsWkt is null ? tileset.Crs : null, force: tileset.Transforms is not null || isMaskTileset || anyMask,
+                bandCount: isMaskTileset ? bandCount : null, masks: anyMask ? masks : null, maskOnly: maskOnly);
+            var readPath = await resolver.LocalTilesetFileAsync(locations, template, ct);
             var policies = new PyramidingPolicy[bandCount];
             for (var b = 0; b < bandCount; b++)
             {
@@ -138,7 +199,7 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
             layout = layout with { Bands = [.. layout.Bands.Select(b => b.NoData is { } v && !double.IsFinite(v) ? b with { NoData = null } : b)] };
             var crsCode = first.Info.CrsWkt is null ? tileset.Crs : first.Info.EpsgCode is { } epsg ? string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}") : null;
             var size = sources.Sum(x => x.Info.FileSize ?? new FileInfo(x.Path).Length);
-            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), [.. sources.Select(x => x.Location)], template, layout, crsCode, size, noData);
+            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), locations, template, layout, crsCode, size, noData);
         }
         catch (EarthEngineException ex)
         {

@@ -17,11 +17,17 @@ public static class SourceVrt
     /// <summary>The VRT template, or null when the single source can be read directly.</summary>
     /// <param name="noData">Per band: null keeps the file's no-data, empty means none, else the value (invariant text).</param>
     /// <param name="force">Write a VRT even for one source without overrides (e.g. its transform comes from the manifest).</param>
-    public static string? Template(IReadOnlyList<(string Uri, RasterInfo Info)> sources, IReadOnlyList<string?> noData, string? crs, bool force = false)
+    /// <param name="bandCount">How many bands of the sources the VRT exposes (fewer when the last is a mask band).</param>
+    /// <param name="masks">Per exposed band: the mask band as (source placeholder index, 1-based band), or null.</param>
+    /// <param name="maskOnly">Sources appended after the image's sources, used only as mask bands.</param>
+    public static string? Template(IReadOnlyList<(string Uri, RasterInfo Info)> sources, IReadOnlyList<string?> noData, string? crs, bool force = false,
+        int? bandCount = null, IReadOnlyList<(int Source, int Band)?>? masks = null, int maskOnly = 0)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(noData);
-        if (!force && sources.Count == 1 && noData.All(n => n is null))
+        var all = sources;
+        sources = [.. sources.Take(sources.Count - maskOnly)];
+        if (!force && sources.Count == 1 && noData.All(n => n is null) && bandCount is null && masks is null)
         {
             return null;
         }
@@ -76,7 +82,7 @@ public static class SourceVrt
 
         xml.Append(ci, $"  <GeoTransform>{origin.OriginX:R}, {origin.PixelWidth:R}, {origin.RowRotation:R}, {origin.OriginY:R}, {origin.ColumnRotation:R}, {origin.PixelHeight:R}</GeoTransform>\n");
         var anyOverride = noData.Any(n => n is not null);
-        for (var b = 0; b < first.BandCount; b++)
+        for (var b = 0; b < (bandCount ?? first.BandCount); b++)
         {
             var value = noData[b] ?? (first.Bands[b].NoData is { } own ? own.ToString("R", ci) : null);
             xml.Append(ci, $"  <VRTRasterBand dataType=\"{first.Bands[b].DataTypeName}\" band=\"{b + 1}\">\n");
@@ -92,11 +98,21 @@ public static class SourceVrt
                 xml.Append(ci, $"<DstRect xOff=\"{offsets[s].X - minX}\" yOff=\"{offsets[s].Y - minY}\" xSize=\"{sources[s].Info.Width}\" ySize=\"{sources[s].Info.Height}\"/></SimpleSource>\n");
             }
 
+            if (masks?[b] is { } mask)
+            {
+                var info = all[mask.Source].Info;
+                var offset = mask.Source < sources.Count ? offsets[mask.Source] : (X: minX, Y: minY);
+                xml.Append("    <MaskBand><VRTRasterBand dataType=\"Byte\">");
+                xml.Append(ci, $"<SimpleSource><SourceFilename relativeToVRT=\"0\">{{{{SOURCE:{mask.Source}}}}}</SourceFilename><SourceBand>{mask.Band}</SourceBand>");
+                xml.Append(ci, $"<SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{info.Width}\" ySize=\"{info.Height}\"/>");
+                xml.Append(ci, $"<DstRect xOff=\"{offset.X - minX}\" yOff=\"{offset.Y - minY}\" xSize=\"{info.Width}\" ySize=\"{info.Height}\"/></SimpleSource></VRTRasterBand></MaskBand>\n");
+            }
+
             xml.Append("  </VRTRasterBand>\n");
         }
 
         // A mosaic without no-data values: the sources' masks (and 0 where no source covers) become the dataset mask.
-        if (!anyOverride && sources.Count > 1 && first.Bands.All(b => b.NoData is null))
+        if (!anyOverride && masks is null && sources.Count > 1 && first.Bands.All(b => b.NoData is null))
         {
             xml.Append("  <MaskBand><VRTRasterBand dataType=\"Byte\">\n");
             for (var s = 0; s < sources.Count; s++)

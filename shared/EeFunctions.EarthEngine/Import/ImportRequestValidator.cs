@@ -29,13 +29,9 @@ public static partial class ImportRequestValidator
             throw new EarthEngineException(EeStatusCode.InvalidArgument, "mode VIRTUAL is not supported; use INGEST (or image:importExternal).");
         }
 
-        if (manifest.MaskBands is { Count: > 0 })
-        {
-            throw new EarthEngineException(EeStatusCode.InvalidArgument, "imageManifest.maskBands is not supported yet.");
-        }
-
         var tilesets = ValidateTilesets(manifest);
         var bands = ValidateBands(manifest, tilesets);
+        var maskBands = ValidateMaskBands(manifest, tilesets, bands);
         ValidateTimes(manifest);
         var defaultPolicy = PolicyName(manifest.PyramidingPolicy);
         return new ImportSpec
@@ -50,6 +46,7 @@ public static partial class ImportRequestValidator
             Bands = bands,
             DefaultPolicy = defaultPolicy,
             MissingData = manifest.MissingData?.Values,
+            MaskBands = maskBands,
             PropertiesJson = manifest.Properties is null ? null : EeJson.Serialize(manifest.Properties),
             StartTime = manifest.StartTime,
             EndTime = manifest.EndTime,
@@ -185,6 +182,50 @@ public static partial class ImportRequestValidator
         if (manifest.Footprint?.BandId is { Length: > 0 } footprintBand && !ids.Contains(footprintBand))
         {
             throw Invalid($"imageManifest.footprint.bandId '{footprintBand}' does not name a band of the manifest.");
+        }
+
+        return result;
+    }
+
+    private static List<SpecMaskBand>? ValidateMaskBands(ImageManifest manifest, List<SpecTileset> tilesets, List<SpecBand>? bands)
+    {
+        if (manifest.MaskBands is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var result = new List<SpecMaskBand>();
+        var masked = new HashSet<string>(StringComparer.Ordinal);
+        for (var m = 0; m < manifest.MaskBands.Count; m++)
+        {
+            var mask = manifest.MaskBands[m];
+            var field = $"imageManifest.maskBands[{m}]";
+            var tilesetId = mask.TilesetId ?? string.Empty;
+            if (!tilesets.Any(t => t.Id == tilesetId))
+            {
+                throw Invalid($"{field}.tilesetId '{tilesetId}' does not name a tileset of the manifest.");
+            }
+
+            var ids = mask.BandIds ?? [];
+            if (ids.Count == 0 && manifest.MaskBands.Count > 1)
+            {
+                throw Invalid($"{field}.bandIds is empty (all bands), but another mask band is given; each band has at most one mask band.");
+            }
+
+            foreach (var id in ids)
+            {
+                if (bands is not null && !bands.Any(b => b.Id == id))
+                {
+                    throw Invalid($"{field}.bandIds names band '{id}', which is not a band of the manifest.");
+                }
+
+                if (!masked.Add(id))
+                {
+                    throw Invalid($"{field}.bandIds: band '{id}' already has a mask band.");
+                }
+            }
+
+            result.Add(new SpecMaskBand(tilesetId, [.. ids]));
         }
 
         return result;

@@ -26,6 +26,9 @@ public sealed record ImportSpec
 
     public IReadOnlyList<double>? MissingData { get; init; }
 
+    /// <summary>Mask bands: the last band of a tileset masks the named bands (all when none are named).</summary>
+    public IReadOnlyList<SpecMaskBand>? MaskBands { get; init; }
+
     /// <summary>The manifest's properties as JSON (an object), or null.</summary>
     public string? PropertiesJson { get; init; }
 
@@ -42,3 +45,6 @@ public sealed record SpecTileset(string Id, IReadOnlyList<string> Sources, strin
 
 /// <summary>An output band: id, tileset, 0-based band index in it, policy (proto name) and missing-data values.</summary>
 public sealed record SpecBand(string Id, string TilesetId, int TilesetBandIndex, string Policy, IReadOnlyList<double>? MissingData);
+
+/// <summary>The last band of tileset <paramref name="TilesetId"/> is the mask of <paramref name="BandIds"/> (every band when empty).</summary>
+public sealed record SpecMaskBand(string TilesetId, IReadOnlyList<string> BandIds);

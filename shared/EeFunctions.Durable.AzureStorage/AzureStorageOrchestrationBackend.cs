@@ -213,18 +213,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
 
     internal static InstanceRecord NewPendingRecord(ExecutionStartedEvent start) => new()
     {
-        State = new OrchestrationState
-        {
-            InstanceId = start.InstanceId,
-            Name = start.Name,
-            ExecutionId = start.ExecutionId,
-            RuntimeStatus = OrchestrationRuntimeStatus.Pending,
-            CreatedAt = start.Timestamp,
-            LastUpdatedAt = start.Timestamp,
-            ScheduledStartTime = start.ScheduledStartTime,
-            Input = start.Input,
-            ParentInstance = start.ParentInstance,
-        },
+        State = OrchestrationState.Pending(start),
         ETag = default,
         HistoryExecutionId = start.ExecutionId,
         HistoryCount = 0,

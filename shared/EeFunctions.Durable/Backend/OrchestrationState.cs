@@ -41,4 +41,22 @@ public sealed record OrchestrationState
 
     /// <summary>The parent, for sub-orchestrations.</summary>
     public ParentOrchestrationInstance? ParentInstance { get; init; }
+
+    /// <summary>The state of a new execution that has not started yet, as every backend stores it on create.</summary>
+    public static OrchestrationState Pending(History.ExecutionStartedEvent start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        return new OrchestrationState
+        {
+            InstanceId = start.InstanceId,
+            Name = start.Name,
+            ExecutionId = start.ExecutionId,
+            RuntimeStatus = OrchestrationRuntimeStatus.Pending,
+            CreatedAt = start.Timestamp,
+            LastUpdatedAt = start.Timestamp,
+            ScheduledStartTime = start.ScheduledStartTime,
+            Input = start.Input,
+            ParentInstance = start.ParentInstance,
+        };
+    }
 }

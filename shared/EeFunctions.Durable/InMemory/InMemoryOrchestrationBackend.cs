@@ -406,18 +406,7 @@ public sealed class InMemoryOrchestrationBackend : IOrchestrationBackend, IDispo
 
         var record = new InstanceRecord(start.InstanceId)
         {
-            State = new OrchestrationState
-            {
-                InstanceId = start.InstanceId,
-                Name = start.Name,
-                ExecutionId = start.ExecutionId,
-                RuntimeStatus = OrchestrationRuntimeStatus.Pending,
-                CreatedAt = start.Timestamp,
-                LastUpdatedAt = start.Timestamp,
-                ScheduledStartTime = start.ScheduledStartTime,
-                Input = start.Input,
-                ParentInstance = start.ParentInstance,
-            },
+            State = OrchestrationState.Pending(start),
         };
         _instances[start.InstanceId] = record;
         RouteLocked(startMessage);

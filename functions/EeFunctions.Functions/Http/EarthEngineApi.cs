@@ -92,7 +92,7 @@ public static partial class EarthEngineApi
             (OperationRoute(), "GET", EeOperationsApi.GetAsync),
             (OperationRoute(), "DELETE", EeOperationsApi.DeleteAsync),
             (AlgorithmsRoute(), "GET", EeAlgorithmsApi.ListAsync),
-            (GetPixelsRoute(), "POST", EeAssetsApi.GetPixelsAsync),
+            (GetPixelsRoute(), "POST", EePixelsApi.GetPixelsAsync),
             (AssetRoute(), "GET", EeAssetsApi.GetAsync),
         };
         Match? matched = null;

@@ -34,6 +34,17 @@ public partial class BlobClient
 
     internal StorageServiceContext Context => _context;
 
+    /// <summary>Whether <see cref="GenerateSasUri"/> can sign: the client holds the account key.</summary>
+    public bool CanGenerateSasUri => _context.SharedKey is not null;
+
+    /// <summary>This blob's URI with a service SAS granting <paramref name="permissions"/> (e.g. <c>r</c>) until <paramref name="expiresOn"/>.</summary>
+    public Uri GenerateSasUri(string permissions, DateTimeOffset expiresOn)
+    {
+        var key = _context.SharedKey ?? throw new InvalidOperationException("A SAS can only be signed by a client created with the account key.");
+        var sas = new Sas.BlobSasBuilder { BlobContainerName = BlobContainerName, BlobName = Name, Permissions = permissions, ExpiresOn = expiresOn }.ToSasQueryParameters(key);
+        return _context.BuildUri(EscapedPath, sas);
+    }
+
     internal string EscapedPath { get; }
 
     /// <summary>Downloads the blob (or a range) as a stream; dispose the result to release the connection.</summary>

@@ -42,6 +42,40 @@ public sealed class RasterOptions
     /// <summary>An explicit libgdal path or soname tried before the built-in candidates.</summary>
     public string? GdalLibraryPath { get; set; }
 
+    /// <summary>
+    /// GDAL configuration options set at initialisation, over <see cref="RemoteReadDefaults"/> (for example
+    /// <c>Raster:GdalConfig:CPL_VSIL_CURL_CHUNK_SIZE</c>). An empty value removes a default.
+    /// </summary>
+    public Dictionary<string, string> GdalConfig { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How sources are read in place over HTTP (<c>/vsicurl/</c> with a SAS): no directory listing or sidecar
+    /// probes (a source is one file), 1 MiB range requests so strips of a tiled file come in few round trips, a
+    /// 128 MiB chunk cache, and retries for the transient errors of a storage service.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RemoteReadDefaults { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["GDAL_DISABLE_READDIR_ON_OPEN"] = "EMPTY_DIR",
+        ["CPL_VSIL_CURL_ALLOWED_EXTENSIONS"] = string.Empty,
+        ["CPL_VSIL_CURL_CHUNK_SIZE"] = "1048576",
+        ["CPL_VSIL_CURL_CACHE_SIZE"] = "134217728",
+        ["GDAL_HTTP_MAX_RETRY"] = "4",
+        ["GDAL_HTTP_RETRY_DELAY"] = "0.5",
+        ["GDAL_HTTP_TIMEOUT"] = "120",
+    };
+
+    /// <summary>The configuration options GDAL is given: the defaults overlaid with <see cref="GdalConfig"/>.</summary>
+    public IReadOnlyDictionary<string, string> EffectiveGdalConfig()
+    {
+        var effective = new Dictionary<string, string>(RemoteReadDefaults, StringComparer.Ordinal);
+        foreach (var (key, value) in GdalConfig)
+        {
+            effective[key] = value;
+        }
+
+        return effective;
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -54,6 +88,14 @@ public sealed class RasterOptions
         if (TileSize % 2 != 0)
         {
             throw new ArgumentException($"Invalid raster options: TileSize must be even (got {TileSize}).");
+        }
+
+        foreach (var key in GdalConfig.Keys)
+        {
+            if (key.Length == 0 || !key.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_'))
+            {
+                throw new ArgumentException($"Invalid raster options: GdalConfig key '{key}' is not a GDAL configuration option name (upper-case letters, digits, '_').");
+            }
         }
 
         if (!Enum.IsDefined(Compression))

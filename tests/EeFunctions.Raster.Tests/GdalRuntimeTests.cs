@@ -88,4 +88,36 @@ public sealed class GdalRuntimeTests(GdalFixture fixture)
         Assert.True(failedThreadSees);
         Assert.False(otherThreadSees);
     }
+
+    [Fact]
+    public void A_gdal_config_key_that_is_not_an_option_name_is_rejected()
+    {
+        var options = new RasterOptions();
+        options.GdalConfig["cpl debug"] = "ON";
+
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("cpl debug", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Configured_gdal_options_override_the_remote_read_defaults_and_an_empty_value_removes_one()
+    {
+        var options = new RasterOptions();
+        options.GdalConfig["CPL_VSIL_CURL_CHUNK_SIZE"] = "4194304";
+        options.GdalConfig["GDAL_HTTP_TIMEOUT"] = string.Empty;
+
+        var effective = options.EffectiveGdalConfig();
+
+        Assert.Equal("4194304", effective["CPL_VSIL_CURL_CHUNK_SIZE"]);
+        Assert.Equal(string.Empty, effective["GDAL_HTTP_TIMEOUT"]);
+        Assert.Equal("EMPTY_DIR", effective["GDAL_DISABLE_READDIR_ON_OPEN"]);
+    }
+
+    [Fact]
+    public void Only_http_urls_become_remote_read_paths()
+    {
+        Assert.Equal("/vsicurl/http://127.0.0.1:1/c/b.tif?sig=x", GdalRuntime.RemotePath(new Uri("http://127.0.0.1:1/c/b.tif?sig=x")));
+        Assert.Throws<ArgumentException>(() => GdalRuntime.RemotePath(new Uri("file:///etc/passwd")));
+    }
 }

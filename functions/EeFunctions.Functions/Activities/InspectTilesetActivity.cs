@@ -39,12 +39,14 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                     location = await resolver.StageAsync(uri, string.Create(CultureInfo.InvariantCulture, $"{spec.OperationId}/{input.TilesetIndex}-{s}{(extension.Length is > 0 and <= 6 ? extension : ".tif")}"), ct);
                 }
 
-                var path = await resolver.LocalFileAsync(location, ct);
+                var opened = await resolver.OpenAsync(location, ct);
+                location = opened.Location;
+                var path = opened.GdalPath;
                 RasterInfo info;
                 try
                 {
                     // Only image files: a VRT (or any XML) source could make GDAL read files of this machine.
-                    if (LooksLikeXml(path))
+                    if (LooksLikeXml(await resolver.ReadHeadAsync(location, 64, ct)))
                     {
                         throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is XML (such as a VRT); only image files (GeoTIFF, PNG, JPEG) can be ingested.");
                     }
@@ -65,7 +67,7 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                     info = info with { Transform = GeoTransform.FromArray([.. manifestTransform]) };
                 }
 
-                sources.Add((location, path, info));
+                sources.Add((location, path, info with { FileSize = info.FileSize ?? opened.Length }));
             }
 
             var first = sources[0];
@@ -141,7 +143,9 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
                         throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask tileset '{mask.TilesetId}': an http(s) source cannot mask another tileset; put the mask band last in the same file.");
                     }
 
-                    var maskInfo = RasterInspector.Inspect(await resolver.LocalFileAsync(maskLocation, ct));
+                    var maskOpened = await resolver.OpenAsync(maskLocation, ct);
+                    maskLocation = maskOpened.Location;
+                    var maskInfo = RasterInspector.Inspect(maskOpened.GdalPath);
                     if (maskInfo.Width != first.Info.Width || maskInfo.Height != first.Info.Height || maskInfo.Transform != first.Info.Transform)
                     {
                         throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask source '{maskLocation.Uri}' does not match source '{first.Location.Uri}': a mask must have the same size and georeferencing.");
@@ -158,7 +162,7 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
             var anyMask = masks.Any(m => m is not null);
             var template = SourceVrt.Template(placeholders, overrides, first.Info.CrsWkt is null ? tileset.Crs : null, force: tileset.Transforms is not null || isMaskTileset || anyMask,
                 bandCount: isMaskTileset ? bandCount : null, masks: anyMask ? masks : null, maskOnly: maskOnly);
-            var readPath = await resolver.LocalTilesetFileAsync(locations, template, ct);
+            var readPath = await resolver.TilesetPathAsync(locations, template, ct);
             var policies = new PyramidingPolicy[bandCount];
             for (var b = 0; b < bandCount; b++)
             {
@@ -198,7 +202,7 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
             var noData = layout.Bands.Select(b => b.NoData?.ToString("R", CultureInfo.InvariantCulture)).ToList();
             layout = layout with { Bands = [.. layout.Bands.Select(b => b.NoData is { } v && !double.IsFinite(v) ? b with { NoData = null } : b)] };
             var crsCode = first.Info.CrsWkt is null ? tileset.Crs : first.Info.EpsgCode is { } epsg ? string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}") : null;
-            var size = sources.Sum(x => x.Info.FileSize ?? new FileInfo(x.Path).Length);
+            var size = sources.Sum(x => x.Info.FileSize ?? 0);
             return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{input.TilesetIndex}"), locations, template, layout, crsCode, size, noData);
         }
         catch (EarthEngineException ex)
@@ -207,12 +211,9 @@ public sealed class InspectTilesetActivity(SourceResolver resolver, RasterTiler 
         }
     }
 
-    private static bool LooksLikeXml(string path)
+    private static bool LooksLikeXml(byte[] head)
     {
-        Span<byte> head = stackalloc byte[64];
-        using var file = File.OpenRead(path);
-        var read = file.Read(head);
-        var text = System.Text.Encoding.ASCII.GetString(head[..read]).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        var text = System.Text.Encoding.ASCII.GetString(head).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         return text.StartsWith('<');
     }
 

@@ -20,9 +20,12 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
         var plan = input.Plan;
         try
         {
-            var path = await resolver.LocalTilesetFileAsync(plan.Sources, plan.VrtTemplate, context.CancellationToken);
+            var path = await resolver.TilesetPathAsync(plan.Sources, plan.VrtTemplate, context.CancellationToken);
             var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, plan.StoreId);
             var result = await tiler.TileRowsAsync(path, plan.Layout, key, storage.Tiles, input.FirstRow, input.RowCount, context.CancellationToken);
+
+            // Range reads see whatever the blob holds now: make sure it is still the version the import inspected.
+            await resolver.EnsureUnchangedAsync(plan.Sources, context.CancellationToken);
             return result.TilesWritten;
         }
         catch (EarthEngineException ex)

@@ -47,6 +47,13 @@ public sealed class EarthEngineOptions
     /// <summary>Longest operations.wait.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Where sources are cached on local disk while activities read them (default: temp folder).</summary>
+    /// <summary>
+    /// Where VRTs over several sources are written, and where sources are copied when they cannot be read in place
+    /// (the storage client has no account key to sign a SAS with); default: a folder in the temp directory.
+    /// </summary>
     public string? LocalCacheDirectory { get; set; }
+
+    /// <summary>Largest total size of the local source copies; the least recently written go first.</summary>
+    [Range(1L, long.MaxValue)]
+    public long LocalCacheMaxBytes { get; set; } = 20L * 1024 * 1024 * 1024;
 }

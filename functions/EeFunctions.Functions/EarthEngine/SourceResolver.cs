@@ -2,21 +2,27 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using EeFunctions.EarthEngine.Errors;
+using EeFunctions.Raster.Gdal;
 using EeFunctions.Storage.Blobs;
+using EeFunctions.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.EarthEngine;
 
 /// <summary>Where a source's bytes are: a blob of the configured account (in place or staged), or an http(s) URL still to download.</summary>
-public sealed record SourceLocation(string Uri, string? Container, string? Blob)
+/// <remarks><paramref name="ETag"/> is the version the import pinned when it first read the blob.</remarks>
+public sealed record SourceLocation(string Uri, string? Container, string? Blob, string? ETag = null)
 {
     public bool IsBlob => Container is not null && Blob is not null;
 }
 
+/// <summary>A blob source opened for GDAL: its pinned location, the path GDAL reads, and its size.</summary>
+public sealed record SourceRead(SourceLocation Location, string GdalPath, long Length);
+
 /// <summary>
 /// Turns source URIs into blobs of the configured account — <c>gs://bucket/path</c> is container/blob, blob URLs of the
 /// account are used as they are — downloads http(s) sources to the staging container through <see cref="SafeHttpDownloader"/>,
-/// and gives activities a local file of a blob (cached by ETag) for GDAL to read.
+/// and gives GDAL a path to each blob: read in place by range requests, or a local copy when no SAS can be signed.
 /// </summary>
 public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader downloader, IOptions<EarthEngineOptions> options)
 {
@@ -72,35 +78,117 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         return new SourceLocation(uri, _options.StagingContainer, stagingBlob);
     }
 
-    /// <summary>A local copy of a blob source (downloaded once per ETag); NOT_FOUND-style INVALID_ARGUMENT when it is missing.</summary>
-    public async Task<string> LocalFileAsync(SourceLocation source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where GDAL reads a blob source: in place by HTTP range reads through a read-only SAS of that blob when the
+    /// account key is at hand, else a local copy (downloaded once per ETag). The first call pins the blob's ETag in
+    /// the returned location; later calls with it fail if the blob has been replaced since, so one import never
+    /// mixes two versions of a source. A missing blob is INVALID_ARGUMENT naming it.
+    /// </summary>
+    public async Task<SourceRead> OpenAsync(SourceLocation source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (!source.IsBlob)
-        {
-            throw new InvalidOperationException($"Source '{source.Uri}' is not in blob storage.");
-        }
-
-        var blob = blobs.GetBlobContainerClient(source.Container!).GetBlobClient(source.Blob!);
-        long length;
-        ETag etag;
+        var blob = BlobOf(source);
+        BlobProperties properties;
         try
         {
-            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-            length = properties.ContentLength;
-            etag = properties.ETag;
+            properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 400)
         {
             throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Source '{source.Uri}' was not found (container '{source.Container}', blob '{source.Blob}').");
         }
 
-        if (length > _options.MaxSourceBytes)
+        if (source.ETag is { } pinned && pinned != properties.ETag.ToString())
         {
-            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Source '{source.Uri}' is {length} bytes; the limit is {_options.MaxSourceBytes}.");
+            throw new EarthEngineException(EeStatusCode.FailedPrecondition, $"Source '{source.Uri}' was replaced while it was being imported; import it again.");
         }
 
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.Container}/{source.Blob}/{etag}")))[..32];
+        if (properties.ContentLength > _options.MaxSourceBytes)
+        {
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Source '{source.Uri}' is {properties.ContentLength} bytes; the limit is {_options.MaxSourceBytes}.");
+        }
+
+        var located = source with { ETag = properties.ETag.ToString() };
+        if (blob.CanGenerateSasUri)
+        {
+            return new SourceRead(located, GdalRuntime.RemotePath(ReadUri(blob, properties.ETag)), properties.ContentLength);
+        }
+
+        return new SourceRead(located, await LocalCopyAsync(located, blob, properties, cancellationToken), properties.ContentLength);
+    }
+
+    /// <summary>The first bytes of a blob source (to recognise what it is before GDAL opens it).</summary>
+    public async Task<byte[]> ReadHeadAsync(SourceLocation source, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var options = new BlobDownloadOptions { Range = new HttpRange(0, count) };
+        if (source.ETag is { } etag)
+        {
+            options.Conditions = new BlobRequestConditions { IfMatch = new ETag(etag) };
+        }
+
+        try
+        {
+            var result = (await BlobOf(source).DownloadStreamingAsync(options, cancellationToken)).Value;
+            await using var stream = result.Content;
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 416)
+        {
+            return [];
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            throw new EarthEngineException(EeStatusCode.FailedPrecondition, $"Source '{source.Uri}' was replaced while it was being imported; import it again.");
+        }
+    }
+
+    /// <summary>The path GDAL reads for a tileset: its single source, or the filled-in VRT over all of them.</summary>
+    public async Task<string> TilesetPathAsync(IReadOnlyList<SourceLocation> sources, string? vrtTemplate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var paths = new List<string>();
+        foreach (var source in sources)
+        {
+            paths.Add((await OpenAsync(source, cancellationToken)).GdalPath);
+        }
+
+        return vrtTemplate is null ? paths[0] : SourceVrt.Write(vrtTemplate, paths, CacheDirectory());
+    }
+
+    /// <summary>Fails if any source was replaced since its ETag was pinned (checked after its pixels were read).</summary>
+    public async Task EnsureUnchangedAsync(IReadOnlyList<SourceLocation> sources, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        foreach (var source in sources.Where(s => s.ETag is not null))
+        {
+            await OpenAsync(source, cancellationToken);
+        }
+    }
+
+    private BlobClient BlobOf(SourceLocation source) => source.IsBlob
+        ? blobs.GetBlobContainerClient(source.Container!).GetBlobClient(source.Blob!)
+        : throw new InvalidOperationException($"Source '{source.Uri}' is not in blob storage.");
+
+    /// <summary>
+    /// A read-only SAS URL of the blob. Its expiry is rounded to the hour so the URL (GDAL's cache key) stays the same
+    /// across the activities of an import, and the ETag is in the query (storage ignores it) so a replaced blob is
+    /// never served from GDAL's cache of the old one.
+    /// </summary>
+    private static Uri ReadUri(BlobClient blob, ETag etag)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var expiry = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(3);
+        var sas = blob.GenerateSasUri("r", expiry);
+        var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(etag.ToString())))[..16];
+        return new Uri(sas.AbsoluteUri + "&eeversion=" + version);
+    }
+
+    private async Task<string> LocalCopyAsync(SourceLocation source, BlobClient blob, BlobProperties properties, CancellationToken cancellationToken)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.Container}/{source.Blob}/{properties.ETag}")))[..32];
         var extension = Path.GetExtension(source.Blob!);
         var path = Path.Combine(CacheDirectory(), key + (extension.Length is > 0 and <= 6 ? extension : ".bin"));
         if (File.Exists(path))
@@ -113,7 +201,7 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                await blob.DownloadToAsync(file, new Storage.Blobs.Models.BlobRequestConditions { IfMatch = etag }, cancellationToken);
+                await blob.DownloadToAsync(file, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -124,20 +212,30 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
             throw;
         }
 
+        PruneCache(keep: path);
         return path;
     }
 
-    /// <summary>The local file GDAL reads for a tileset: its single source, or the filled-in VRT over all of them.</summary>
-    public async Task<string> LocalTilesetFileAsync(IReadOnlyList<SourceLocation> sources, string? vrtTemplate, CancellationToken cancellationToken)
+    /// <summary>Keeps the local copies under <see cref="EarthEngineOptions.LocalCacheMaxBytes"/>, least recently written first out.</summary>
+    private void PruneCache(string keep)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        var paths = new List<string>();
-        foreach (var source in sources)
+        var files = new DirectoryInfo(CacheDirectory()).GetFiles().OrderByDescending(f => f.LastWriteTimeUtc).ToList();
+        long total = 0;
+        foreach (var file in files)
         {
-            paths.Add(await LocalFileAsync(source, cancellationToken));
+            total += file.Length;
+            if (total > _options.LocalCacheMaxBytes && file.FullName != keep)
+            {
+                try
+                {
+                    file.Delete();
+                }
+                catch (IOException)
+                {
+                    // Another worker is reading or replacing it; the next prune will see it again.
+                }
+            }
         }
-
-        return vrtTemplate is null ? paths[0] : SourceVrt.Write(vrtTemplate, paths, CacheDirectory());
     }
 
     private string CacheDirectory()

@@ -64,6 +64,21 @@ public static class GdalRuntime
         Initialize(null);
     }
 
+    /// <summary>
+    /// The GDAL path that range-reads an http(s) URL in place (<c>/vsicurl/</c>); the URL carries its own
+    /// authorisation (a SAS), since GDAL's HTTP options are process-wide.
+    /// </summary>
+    public static string RemotePath(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"Only http(s) URLs can be read in place, not '{uri.Scheme}'.", nameof(uri));
+        }
+
+        return "/vsicurl/" + uri.AbsoluteUri;
+    }
+
     /// <summary>Whether GDAL has a driver of this short name registered.</summary>
     public static bool HasDriver(string name)
     {
@@ -103,6 +118,11 @@ public static class GdalRuntime
             GdalApi.CPLSetConfigOption("GDAL_NUM_THREADS", options.GdalNumThreads);
             // Never write .aux.xml side files next to sources (they may be read-only or shared).
             GdalApi.CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
+            foreach (var (key, value) in options.EffectiveGdalConfig())
+            {
+                GdalApi.CPLSetConfigOption(key, value.Length == 0 ? null : value);
+            }
+
             var version = GdalApi.ToStringOrNull(GdalApi.GDALVersionInfo("RELEASE_NAME"));
             var missing = RequiredDrivers.Where(d => GdalApi.GDALGetDriverByName(d) == IntPtr.Zero).ToList();
             if (missing.Count > 0)

@@ -63,7 +63,7 @@ public sealed class EncodeTests
         using var stream = new MemoryStream(bytes);
         var info = RasterInspector.Inspect(stream);
         Assert.Equal(driver, info.Driver);
-        Assert.Equal((grid.Width, grid.Height, 3), (info.Width, info.Height, info.BandCount));
+        Assert.Equal((grid.Width, grid.Height, format == RasterFormat.Png ? 4 : 3), (info.Width, info.Height, info.BandCount));
         if (format == RasterFormat.Png)
         {
             var path = Path.Combine(Path.GetTempPath(), $"eef-enc-{Guid.NewGuid():N}.png");

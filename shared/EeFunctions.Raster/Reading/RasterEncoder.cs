@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using EeFunctions.Raster.Gdal;
 using EeFunctions.Raster.Tiles;
@@ -15,7 +16,7 @@ public enum RasterFormat
     /// <summary>Cloud-optimised GeoTIFF, DEFLATE.</summary>
     CloudOptimizedGeoTiff = 1,
 
-    /// <summary>PNG: 1 or 3 bands.</summary>
+    /// <summary>PNG: 1 or 3 bands plus an alpha band from the mask (masked pixels are transparent).</summary>
     Png = 2,
 
     /// <summary>JPEG: 1 or 3 bands.</summary>
@@ -23,6 +24,12 @@ public enum RasterFormat
 
     /// <summary>NumPy .npy: a structured array with one named field per band (Earth Engine's NPY form).</summary>
     Npy = 4,
+
+    /// <summary>A ZIP holding one GeoTIFF of all bands (<c>download.tif</c>).</summary>
+    ZippedGeoTiff = 5,
+
+    /// <summary>A ZIP holding one GeoTIFF per band (<c>download.{band}.tif</c>).</summary>
+    ZippedGeoTiffPerBand = 6,
 }
 
 /// <summary>How to encode: the format, an optional no-data value for masked pixels, and per-band ranges for 8-bit images.</summary>
@@ -33,7 +40,7 @@ public sealed record EncodeOptions
     /// <summary>The value masked pixels get (and GeoTIFF's no-data tag); otherwise masked pixels are 0.</summary>
     public double? NoData { get; init; }
 
-    /// <summary>For PNG/JPEG of non-Byte bands: the value range of each band, mapped linearly onto 0–255.</summary>
+    /// <summary>For PNG/JPEG: the value range of each band (or one for all), mapped linearly onto 0–255; required for non-Byte bands.</summary>
     public IReadOnlyList<(double Min, double Max)>? Ranges { get; init; }
 }
 
@@ -58,6 +65,9 @@ public static class RasterEncoder
             RasterFormat.Png => Image(block, options, "PNG"),
             RasterFormat.Jpeg => Image(block, options, "JPEG"),
             RasterFormat.Npy => Npy(block, bandNames, options.NoData),
+            RasterFormat.ZippedGeoTiff => Zip([("download.tif", Tiff(block, grid, bandNames, options.NoData, cog: false))]),
+            RasterFormat.ZippedGeoTiffPerBand => Zip([.. Enumerable.Range(0, block.BandCount)
+                .Select(b => ($"download.{bandNames[b]}.tif", Tiff(Single(block, b), grid, [bandNames[b]], options.NoData, cog: false)))]),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Format, "Unknown format."),
         };
     }
@@ -121,6 +131,23 @@ public static class RasterEncoder
         return bytes;
     }
 
+    /// <summary>The MIME type of a format's bytes.</summary>
+    public static string ContentType(RasterFormat format) => format switch
+    {
+        RasterFormat.GeoTiff or RasterFormat.CloudOptimizedGeoTiff => "image/tiff",
+        RasterFormat.Png => "image/png",
+        RasterFormat.Jpeg => "image/jpeg",
+        RasterFormat.ZippedGeoTiff or RasterFormat.ZippedGeoTiffPerBand => "application/zip",
+        _ => "application/octet-stream",
+    };
+
+    /// <summary>Whether any pixel of any band is (even partly) masked: AUTO_JPEG_PNG then needs PNG's alpha.</summary>
+    public static bool HasMaskedPixels(PixelBlock block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return block.Mask.IndexOfAnyExcept((byte)255) >= 0;
+    }
+
     private static byte[] Image(PixelBlock block, EncodeOptions options, string driver)
     {
         if (block.BandCount is not (1 or 3))
@@ -128,51 +155,81 @@ public static class RasterEncoder
             throw new ArgumentException($"{driver} needs 1 or 3 bands; the request has {block.BandCount}.");
         }
 
-        var ranges = options.Ranges;
-        if (block.DataType != RasterDataType.Byte && (ranges is null || ranges.Count != block.BandCount))
+        if (block.DataType != RasterDataType.Byte && options.Ranges is null)
         {
             throw new ArgumentException(
                 $"{driver} holds 8-bit values: {block.DataType} bands need a min/max range for each of the {block.BandCount} bands (only Byte bands pass through).");
         }
 
-        using var mem = GdalDataset.Create("MEM", string.Empty, block.Width, block.Height, block.BandCount, RasterDataType.Byte);
-        var pixels = new byte[block.PixelCount];
-        for (var b = 0; b < block.BandCount; b++)
+        var bytes = options.Ranges is null ? block : PixelVisualizer.Visualize(block, new Visualization { Ranges = options.Ranges });
+        var png = driver == "PNG";
+        using var mem = GdalDataset.Create("MEM", string.Empty, bytes.Width, bytes.Height, bytes.BandCount + (png ? 1 : 0), RasterDataType.Byte);
+        for (var b = 0; b < bytes.BandCount; b++)
         {
-            var mask = block.MaskBand(block.MaskCount == 1 ? 0 : b);
-            var (min, max) = ranges?[b] ?? (0, 255);
-            if (block.DataType != RasterDataType.Byte && !(max > min))
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Band {b + 1}: the range max ({max}) must be greater than min ({min})."));
-            }
-
-            for (var i = 0; i < pixels.Length; i++)
-            {
-                if (mask[i] == 0)
-                {
-                    pixels[i] = options.NoData is { } nd ? (byte)Math.Clamp(nd, 0, 255) : (byte)0;
-                    continue;
-                }
-
-                var value = ReadValue(block, b, i);
-                pixels[i] = block.DataType == RasterDataType.Byte
-                    ? (byte)value
-                    : (byte)Math.Clamp(Math.Round((value - min) / (max - min) * 255, MidpointRounding.AwayFromZero), 0, 255);
-            }
-
-            mem.BandIO(mem.Band(b + 1), true, 0, 0, block.Width, block.Height, pixels, RasterDataType.Byte);
+            mem.BandIO(mem.Band(b + 1), true, 0, 0, bytes.Width, bytes.Height, WithNoData(bytes, b, options.NoData), RasterDataType.Byte);
         }
 
-        var path = VsiMem.NewPath(driver == "PNG" ? ".png" : ".jpg");
+        if (png)
+        {
+            // PNG carries the mask as alpha, so masked pixels are transparent as in Earth Engine's PNGs.
+            mem.BandIO(mem.Band(bytes.BandCount + 1), true, 0, 0, bytes.Width, bytes.Height, Alpha(bytes), RasterDataType.Byte);
+        }
+
+        var path = VsiMem.NewPath(png ? ".png" : ".jpg");
         try
         {
-            mem.CreateCopy(driver, path, driver == "JPEG" ? ["QUALITY=90"] : []);
+            mem.CreateCopy(driver, path, png ? [] : ["QUALITY=90"]);
             return VsiMem.TakeBytes(path);
         }
         finally
         {
             VsiMem.Delete(path + ".aux.xml");
         }
+    }
+
+    /// <summary>One alpha for all bands: the smallest mask of each pixel (a pixel is as visible as its least visible band).</summary>
+    private static byte[] Alpha(PixelBlock block)
+    {
+        if (block.MaskCount == 0)
+        {
+            return Enumerable.Repeat((byte)255, block.PixelCount).ToArray();
+        }
+
+        var alpha = block.MaskBand(0).ToArray();
+        for (var m = 1; m < block.MaskCount; m++)
+        {
+            var mask = block.MaskBand(m);
+            for (var i = 0; i < alpha.Length; i++)
+            {
+                alpha[i] = Math.Min(alpha[i], mask[i]);
+            }
+        }
+
+        return alpha;
+    }
+
+    private static PixelBlock Single(PixelBlock block, int band)
+    {
+        var single = new PixelBlock(block.Width, block.Height, 1, block.DataType, 1);
+        block.BandBytes(band).CopyTo(single.BandBytes(0));
+        block.MaskBand(block.MaskCount == 1 ? 0 : band).CopyTo(single.MaskBand(0));
+        return single;
+    }
+
+    private static byte[] Zip(IReadOnlyList<(string Name, byte[] Bytes)> files)
+    {
+        using var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in files)
+            {
+                // The GeoTIFFs are already DEFLATE-compressed; compressing again only costs time.
+                using var entry = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                entry.Write(bytes);
+            }
+        }
+
+        return output.ToArray();
     }
 
     /// <summary>NPY 1.0: a C-order structured array of shape (height, width) with one little-endian field per band.</summary>

@@ -23,6 +23,9 @@ public sealed class AuthMatrixTests(EeHostFixture host)
         { "DELETE", $"/v1/{Operation}", null, EePermissions.OperationsDelete },
         { "GET", $"/v1/projects/{Project}/assets/some/asset", null, EePermissions.AssetsGet },
         { "POST", $"/v1/projects/{Project}/assets/some/asset:getPixels", "{}", EePermissions.AssetsGet },
+        { "DELETE", $"/v1/projects/{Project}/assets/some/asset", null, EePermissions.AssetsDelete },
+        { "GET", $"/v1/projects/{Project}/assets/some:listAssets", null, EePermissions.AssetsList },
+        { "GET", $"/v1/projects/{Project}:listAssets", null, EePermissions.AssetsList },
         { "GET", $"/v1/projects/{Project}/algorithms", null, EePermissions.ComputationsCreate },
     };
 

@@ -94,6 +94,8 @@ public static partial class EarthEngineApi
             (AlgorithmsRoute(), "GET", EeAlgorithmsApi.ListAsync),
             (GetPixelsRoute(), "POST", EePixelsApi.GetPixelsAsync),
             (AssetRoute(), "GET", EeAssetsApi.GetAsync),
+            (AssetRoute(), "DELETE", EeAssetsApi.DeleteAsync),
+            (ListAssetsRoute(), "GET", EeAssetsApi.ListAssetsAsync),
         };
         Match? matched = null;
         foreach (var (pattern, verb, handler) in routes)
@@ -135,6 +137,10 @@ public static partial class EarthEngineApi
 
     [GeneratedRegex(@"^projects/(?<project>[^/]+)/assets/(?<path>[^:]+)$")]
     private static partial Regex AssetRoute();
+
+    // The project root is projects/{p}:listAssets; client helpers also send projects/{p}/assets[/]:listAssets.
+    [GeneratedRegex(@"^projects/(?<project>[^/]+)(?:/assets(?:/(?<path>[^:]*))?)?:listAssets$")]
+    private static partial Regex ListAssetsRoute();
 }
 
 /// <summary>One EE request: the HTTP context, the matched route, and the caller once authorized.</summary>

@@ -48,6 +48,9 @@ internal static class DiscoveryMethods
         new("projects.operations", "wait", "POST", "{+name}:wait", "projects/{projectsId}/operations/{operationsId}:wait", "name", Operation, "WaitOperationRequest", "Operation", []),
         new("projects.operations", "delete", "DELETE", "{+name}", "projects/{projectsId}/operations/{operationsId}", "name", Operation, null, "Empty", []),
         new("projects.assets", "get", "GET", "{+name}", "projects/{projectsId}/assets/{assetsId}", "name", Asset, null, "EarthEngineAsset", []),
+        new("projects.assets", "delete", "DELETE", "{+name}", "projects/{projectsId}/assets/{assetsId}", "name", Asset, null, "Empty", []),
+        new("projects.assets", "listAssets", "GET", "{+parent}:listAssets", "projects/{projectsId}/assets/{assetsId}:listAssets", "parent", Asset, null, "ListAssetsResponse", [new("view"), new("filter"), .. s_paging]),
+        new("projects", "listAssets", "GET", "{+parent}:listAssets", "projects/{projectsId}:listAssets", "parent", Project, null, "ListAssetsResponse", [new("view"), new("filter"), .. s_paging]),
         new("projects.assets", "getPixels", "POST", "{+name}:getPixels", "projects/{projectsId}/assets/{assetsId}:getPixels", "name", Asset, "GetPixelsRequest", "HttpBody", []),
         new("projects.algorithms", "list", "GET", "{+parent}/algorithms", "projects/{projectsId}/algorithms", "parent", Project, null, "ListAlgorithmsResponse", []),
     ];

@@ -16,6 +16,7 @@ public sealed class AuthMatrixTests(EeHostFixture host)
     public static TheoryData<string, string, string?, string> Routes => new()
     {
         { "POST", $"/v1/projects/{Project}/image:import", "{\"imageManifest\":{\"name\":\"projects/auth-matrix/assets/x\",\"tilesets\":[{\"sources\":[{\"uris\":[\"gs://sources/byte.tif\"]}]}]}}", EePermissions.ImportsCreate },
+        { "POST", $"/v1/projects/{Project}/image:importExternal", "{\"imageManifest\":{\"name\":\"projects/auth-matrix/assets/x\",\"tilesets\":[{\"sources\":[{\"uris\":[\"gs://sources/byte.tif\"]}]}]}}", EePermissions.ImportsCreate },
         { "GET", $"/v1/projects/{Project}/operations", null, EePermissions.OperationsList },
         { "GET", $"/v1/{Operation}", null, EePermissions.OperationsGet },
         { "POST", $"/v1/{Operation}:cancel", "{}", EePermissions.OperationsUpdate },

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EeFunctions.Durable;
 using EeFunctions.EarthEngine.Errors;
+using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Json;
 using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
@@ -25,11 +26,28 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var spec = input.Spec;
+        var (asset, image) = Describe(spec, input.Generation, input.Plans);
+        try
+        {
+            return await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, context.CancellationToken) ?? -1;
+        }
+        catch (EarthEngineException ex)
+        {
+            throw new ImportFailedException(ex.Code, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The asset an import registers and what the catalogue keeps of it: bands with types and grids, policies, missing
+    /// data, properties, times and size. <paramref name="external"/> keeps the sources to read pixels from instead of tiles.
+    /// </summary>
+    internal static (EarthEngineAsset Asset, StoredImage Image) Describe(ImportSpec spec, long generation, IReadOnlyList<TilesetPlan> plans, bool external = false)
+    {
         var bands = new List<StoredBand>();
         var imageBands = new List<ImageBand>();
         if (spec.Bands is null)
         {
-            foreach (var plan in input.Plans)
+            foreach (var plan in plans)
             {
                 for (var b = 0; b < plan.Layout.BandCount; b++)
                 {
@@ -44,7 +62,7 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
 
         foreach (var band in bands)
         {
-            var plan = input.Plans.First(p => p.TilesetId == band.TilesetId);
+            var plan = plans.First(p => p.TilesetId == band.TilesetId);
             var layoutBand = plan.Layout.Bands[band.Index];
             var missing = spec.Bands?.FirstOrDefault(b => b.Id == band.Id)?.MissingData ?? spec.MissingData ?? (plan.NoData[band.Index] is { } noData ? [double.Parse(noData, System.Globalization.CultureInfo.InvariantCulture)] : null);
             var t = plan.Layout.Transform;
@@ -75,17 +93,10 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
             StartTime = spec.StartTime,
             EndTime = spec.EndTime,
             Bands = imageBands,
-            SizeBytes = input.Plans.Sum(p => p.SourceBytes),
+            SizeBytes = plans.Sum(p => p.SourceBytes),
         };
-        var image = new StoredImage(input.Generation, [.. input.Plans.Select(p => new StoredTileset(p.StoreId, p.Layout, p.CrsCode))], [.. bands.Select(b => b with { TilesetId = input.Plans.First(p => p.TilesetId == b.TilesetId).StoreId })]);
-        try
-        {
-            return await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, context.CancellationToken) ?? -1;
-        }
-        catch (EarthEngineException ex)
-        {
-            throw new ImportFailedException(ex.Code, ex.Message);
-        }
+        var image = new StoredImage(generation, [.. plans.Select(p => new StoredTileset(p.StoreId, p.Layout, p.CrsCode, external ? new ExternalPixels(p.Sources, p.VrtTemplate) : null))], [.. bands.Select(b => b with { TilesetId = plans.First(p => p.TilesetId == b.TilesetId).StoreId })]);
+        return (asset, image);
     }
 
     internal static PixelDataType DataTypeOf(RasterDataType type) => type switch

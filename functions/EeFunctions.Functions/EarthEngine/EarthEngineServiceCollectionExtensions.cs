@@ -26,6 +26,8 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddSingleton<EeStorage>();
         services.AddSingleton<SafeHttpDownloader>();
         services.AddSingleton<SourceResolver>();
+        services.AddSingleton<TilesetInspector>();
+        services.AddSingleton<ExternalImageRegistrar>();
         services.AddSingleton<IDurableTaskContributor, ImportContributor>();
         services.TryAddSingleton<SystemKeyAuthorizer>();
         services.Replace(ServiceDescriptor.Singleton<IDurableApiAuthorizer, BearerDurableApiAuthorizer>());

@@ -87,6 +87,7 @@ public static partial class EarthEngineApi
         var routes = new (Regex Pattern, string Method, Func<EeCall, Task> Handler)[]
         {
             (ImportRoute(), "POST", EeImageApi.ImportAsync),
+            (ImportExternalRoute(), "POST", EeImportExternalApi.ImportExternalAsync),
             (OperationsRoute(), "GET", EeOperationsApi.ListAsync),
             (OperationVerbRoute(), "POST", EeOperationsApi.VerbAsync),
             (OperationRoute(), "GET", EeOperationsApi.GetAsync),
@@ -119,6 +120,9 @@ public static partial class EarthEngineApi
 
     [GeneratedRegex(@"^projects/(?<project>[^/]+)/image:import$")]
     private static partial Regex ImportRoute();
+
+    [GeneratedRegex(@"^projects/(?<project>[^/]+)/image:importExternal$")]
+    private static partial Regex ImportExternalRoute();
 
     [GeneratedRegex(@"^projects/(?<project>[^/]+)/operations$")]
     private static partial Regex OperationsRoute();

@@ -215,6 +215,23 @@ internal sealed unsafe class GdalDataset : IDisposable
         }
     }
 
+    /// <summary>Reads one band (or mask band) window into a buffer of another size: GDAL picks the overview that fits.</summary>
+    public void BandRead(IntPtr band, int x, int y, int width, int height, Span<byte> buffer, int bufferWidth, int bufferHeight, RasterDataType bufferType)
+    {
+        var size = bufferType.SizeInBytes();
+        if (buffer.Length < (long)bufferWidth * bufferHeight * size)
+        {
+            throw new ArgumentException("Buffer too small for the window.", nameof(buffer));
+        }
+
+        GdalErrors.Reset();
+        fixed (byte* data = buffer)
+        {
+            var err = GdalApi.GDALRasterIO(band, GdalApi.GfRead, x, y, width, height, data, bufferWidth, bufferHeight, (int)bufferType, size, bufferWidth * size);
+            GdalErrors.Check(err, string.Create(CultureInfo.InvariantCulture, $"Reading band pixels {width}x{height} at ({x},{y}) of '{DisplayPath(Path)}' as {bufferWidth}x{bufferHeight}"));
+        }
+    }
+
     /// <summary>Closes the dataset and throws if GDAL reported an error while flushing.</summary>
     public void Close()
     {

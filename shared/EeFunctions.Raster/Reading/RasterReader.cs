@@ -73,6 +73,118 @@ public sealed class RasterReader
         return result;
     }
 
+    /// <summary>
+    /// Reads the target grid straight from a GDAL-readable source (a COG read in place) described by
+    /// <paramref name="layout"/>: the same level choice and resampling as <see cref="ReadAsync"/>, with the source's
+    /// overviews standing in for pyramid levels (GDAL picks the overview matching each level's size).
+    /// </summary>
+    public Task<PixelBlock> ReadSourceAsync(string sourcePath, TilesetLayout layout, TargetGrid grid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(grid);
+        RasterLimits.CheckWindow(_options, grid.Width, grid.Height);
+        GdalRuntime.EnsureAvailable();
+
+        // GDAL's reads block (over HTTP, for a remote source): keep them off the caller's thread.
+        return Task.Run(() => ReadSource(sourcePath, layout, grid), cancellationToken);
+    }
+
+    private PixelBlock ReadSource(string sourcePath, TilesetLayout layout, TargetGrid grid)
+    {
+        var plan = Plan(layout, grid);
+        if (!plan.Aligned && (plan.Width <= 0 || plan.Height <= 0))
+        {
+            return new PixelBlock(grid.Width, grid.Height, layout.BandCount, layout.DataType, layout.MaskBandCount);
+        }
+
+        RasterLimits.CheckWindow(_options, plan.Width, plan.Height);
+        using var dataset = GdalDataset.Open(sourcePath);
+        if (dataset.BandCount != layout.BandCount || dataset.Width != layout.Width || dataset.Height != layout.Height)
+        {
+            throw new InvalidOperationException($"'{GdalDataset.DisplayPath(sourcePath)}' no longer matches its tileset layout.");
+        }
+
+        var window = ReadSourceRegion(dataset, layout, plan.Level, plan.X, plan.Y, plan.Width, plan.Height);
+        var result = plan.Aligned ? window : Warp(layout, window, layout.LevelTransform(plan.Level).Offset(plan.X, plan.Y), grid);
+        ZeroMasked(result, layout);
+        return result;
+    }
+
+    /// <summary>A window of one level read from the source (zero and masked outside it), as <see cref="ReadRegionAsync"/> reads tiles.</summary>
+    private static PixelBlock ReadSourceRegion(GdalDataset dataset, TilesetLayout layout, int level, int x0, int y0, int width, int height)
+    {
+        var region = new PixelBlock(width, height, layout.BandCount, layout.DataType, layout.MaskBandCount);
+        var (left, top) = (Math.Max(0, x0), Math.Max(0, y0));
+        var (right, bottom) = (Math.Min(layout.LevelWidth(level), x0 + width), Math.Min(layout.LevelHeight(level), y0 + height));
+        if (left >= right || top >= bottom)
+        {
+            return region;
+        }
+
+        var scale = 1 << level;
+        var (sx, sy) = (left * scale, top * scale);
+        var (sw, sh) = (Math.Min(right * scale, layout.Width) - sx, Math.Min(bottom * scale, layout.Height) - sy);
+        var (bw, bh) = (right - left, bottom - top);
+        var size = layout.DataType.SizeInBytes();
+        var buffer = new byte[(long)bw * bh * size];
+        for (var b = 0; b < layout.BandCount; b++)
+        {
+            dataset.BandRead(dataset.Band(b + 1), sx, sy, sw, sh, buffer, bw, bh, layout.DataType);
+            for (var y = 0; y < bh; y++)
+            {
+                buffer.AsSpan(y * bw * size, bw * size).CopyTo(region.BandBytes(b)[((((y + top - y0) * width) + (left - x0)) * size)..]);
+            }
+        }
+
+        for (var m = 0; m < layout.MaskBandCount; m++)
+        {
+            var band = dataset.Band(m + 1);
+            var all = GdalApi.GDALGetMaskFlags(band) == GdalApi.GmfAllValid;
+            if (!all)
+            {
+                dataset.BandRead(GdalApi.GDALGetMaskBand(band), sx, sy, sw, sh, buffer, bw, bh, RasterDataType.Byte);
+            }
+
+            for (var y = 0; y < bh; y++)
+            {
+                var target = region.MaskBand(m).Slice(((y + top - y0) * width) + (left - x0), bw);
+                if (all)
+                {
+                    target.Fill(255);
+                }
+                else
+                {
+                    buffer.AsSpan(y * bw, bw).CopyTo(target);
+                }
+            }
+        }
+
+        MaskNaN(region, layout);
+        return region;
+    }
+
+    private static void MaskNaN(PixelBlock block, TilesetLayout layout)
+    {
+        if (layout.DataType.IsInteger())
+        {
+            return;
+        }
+
+        for (var b = 0; b < block.BandCount; b++)
+        {
+            var mask = block.MaskBand(layout.MaskPerBand ? b : 0);
+            for (var i = 0; i < mask.Length; i++)
+            {
+                var nan = layout.DataType == RasterDataType.Float32 ? float.IsNaN(block.Band<float>(b)[i]) : double.IsNaN(block.Band<double>(b)[i]);
+                if (nan)
+                {
+                    mask[i] = 0;
+                }
+            }
+        }
+    }
+
     /// <summary>Which level a grid reads from, and whether it is a pixel-for-pixel copy of that level.</summary>
     public static (int Level, bool Aligned) ChooseLevel(TilesetLayout layout, TargetGrid grid)
     {

@@ -11,7 +11,7 @@ internal static class DiscoverySchemas
 {
     public const string ResourceName = "EeFunctions.Functions.EarthEngine.Discovery.earthengine-v1.schemas-from-js-client.json";
 
-    private static readonly Lazy<JsonObject> s_schemas = new(() => Convert(Load()));
+    private static readonly Lazy<JsonObject> s_schemas = new(() => AddV1AlphaOnly(Convert(Load())));
 
     /// <summary>A fresh copy of every schema, keyed by name.</summary>
     public static JsonObject Build() => (JsonObject)s_schemas.Value.DeepClone();
@@ -37,6 +37,26 @@ internal static class DiscoverySchemas
             schemas[name] = new JsonObject { ["id"] = name, ["type"] = "object", ["description"] = string.Empty, ["properties"] = properties };
         }
 
+        return schemas;
+    }
+
+    /// <summary>
+    /// Messages of methods the JS client's v1 build does not know: <c>importExternal</c> is documented under v1alpha
+    /// only, but served (and its document entry needed by the Python client) under every version.
+    /// </summary>
+    private static JsonObject AddV1AlphaOnly(JsonObject schemas)
+    {
+        schemas["ImportExternalImageRequest"] ??= new JsonObject
+        {
+            ["id"] = "ImportExternalImageRequest",
+            ["type"] = "object",
+            ["description"] = "Request message for ImageService.ImportExternalImage.",
+            ["properties"] = new JsonObject
+            {
+                ["imageManifest"] = new JsonObject { ["$ref"] = "ImageManifest", ["description"] = "The image manifest." },
+                ["overwrite"] = new JsonObject { ["type"] = "boolean", ["description"] = "Whether to overwrite an existing asset." },
+            },
+        };
         return schemas;
     }
 

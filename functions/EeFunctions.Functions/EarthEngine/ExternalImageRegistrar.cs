@@ -1,0 +1,117 @@
+using System.Globalization;
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.EarthEngine.Import;
+using EeFunctions.EarthEngine.Models;
+using EeFunctions.EarthEngine.Names;
+using EeFunctions.Functions.Activities;
+using EeFunctions.Functions.Orchestrations;
+using EeFunctions.Raster;
+
+namespace EeFunctions.Functions.EarthEngine;
+
+/// <summary>
+/// <c>image:importExternal</c>: registers an image whose pixels stay in its COGs (reference §4.6). Each tileset is
+/// exactly one cloud-optimised GeoTIFF in blob storage with square 256, 512, 1024 or 2048 pixel blocks, checked by
+/// reading its headers in place; nothing is copied. The COG's ETag is pinned like EE pins the object generation, so a
+/// COG replaced later fails reads instead of serving other pixels.
+/// </summary>
+public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspector inspector, EeStorage storage)
+{
+    private static readonly int[] s_blockSizes = [256, 512, 1024, 2048];
+
+    public async Task RegisterAsync(ImportSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        CheckManifest(spec);
+        var plans = new List<TilesetPlan>();
+        for (var i = 0; i < spec.Tilesets.Count; i++)
+        {
+            TilesetPlan plan;
+            try
+            {
+                plan = await inspector.InspectAsync(spec, i, cancellationToken);
+            }
+            catch (ImportFailedException ex)
+            {
+                var (code, message) = ImportFailedException.Parse(typeof(ImportFailedException).FullName!, ex.Message);
+                throw new EarthEngineException((EeStatusCode)code, message);
+            }
+
+            await CheckCloudOptimizedAsync(plan.Sources[0], cancellationToken);
+            plans.Add(plan);
+        }
+
+        var (described, image) = RegisterImageActivity.Describe(spec, DateTime.UtcNow.Ticks, plans, external: true);
+        var asset = new EarthEngineAsset
+        {
+            Type = described.Type,
+            Name = described.Name,
+            Id = described.Id,
+            UpdateTime = described.UpdateTime,
+            Properties = described.Properties,
+            StartTime = described.StartTime,
+            EndTime = described.EndTime,
+            Bands = described.Bands,
+            SizeBytes = described.SizeBytes,
+            Tilesets = [.. spec.Tilesets.Select(t => new Tileset { Id = t.Id.Length == 0 ? null : t.Id, Sources = [new ImageSource { Uris = [t.Sources[0]] }] })],
+        };
+        var replaced = await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, cancellationToken);
+        if (replaced is { } generation)
+        {
+            // The image this one replaced may have been ingested: its tiles are no longer reachable.
+            await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(spec.Project, EeStorage.AssetKey(spec.AssetPath), generation), cancellationToken);
+        }
+    }
+
+    /// <summary>What an external image cannot have: several files per tileset, http(s) files, overridden georeferencing, mask bands.</summary>
+    private void CheckManifest(ImportSpec spec)
+    {
+        foreach (var tileset in spec.Tilesets)
+        {
+            var label = tileset.Id.Length == 0 ? "the tileset" : $"tileset '{tileset.Id}'";
+            if (tileset.Sources.Count != 1)
+            {
+                throw new EarthEngineException(EeStatusCode.InvalidArgument, $"imageManifest: {label} has {tileset.Sources.Count} sources; an external image reads exactly one COG per tileset.");
+            }
+
+            if (!resolver.Locate(tileset.Sources[0]).IsBlob)
+            {
+                throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Source '{tileset.Sources[0]}' of {label} is not in this service's storage: an external image must point at a gs://container/blob or a blob URL of the account (http(s) files can be ingested with image:import).");
+            }
+
+            if (tileset.Crs is not null || tileset.Transforms?.Any(t => t is not null) == true)
+            {
+                throw new EarthEngineException(EeStatusCode.InvalidArgument, $"imageManifest: {label} sets crs or affineTransform; an external image uses its COG's own georeferencing.");
+            }
+        }
+
+        if (spec.MaskBands is { Count: > 0 })
+        {
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, "imageManifest.maskBands is not supported for external images; use the COG's own mask or no-data.");
+        }
+    }
+
+    private async Task CheckCloudOptimizedAsync(SourceLocation source, CancellationToken cancellationToken)
+    {
+        var opened = await resolver.OpenAsync(source, cancellationToken);
+        var info = RasterInspector.Inspect(opened.GdalPath);
+        string? problem = null;
+        if (info.Driver != "GTiff")
+        {
+            problem = $"it is a {info.Driver} file, not a GeoTIFF";
+        }
+        else if (info.Bands.FirstOrDefault(b => b.BlockWidth != b.BlockHeight || !s_blockSizes.Contains(b.BlockWidth)) is { } band)
+        {
+            problem = string.Create(CultureInfo.InvariantCulture, $"its blocks are {band.BlockWidth}x{band.BlockHeight} pixels; an external image needs square 256, 512, 1024 or 2048 pixel blocks (gdal_translate -of COG -co BLOCKSIZE=512)");
+        }
+        else if (!info.IsCloudOptimized)
+        {
+            problem = $"it is not a cloud-optimized GeoTIFF: {info.CloudOptimizedProblem}";
+        }
+
+        if (problem is not null)
+        {
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Source '{source.Uri}' cannot back an external image: {problem}.");
+        }
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.EarthEngine.Import;
+using EeFunctions.Functions.Orchestrations;
+using EeFunctions.Raster;
+using EeFunctions.Raster.Tiles;
+
+namespace EeFunctions.Functions.EarthEngine;
+
+/// <summary>
+/// Locates (and for http(s), stages) the sources of one tileset, inspects them with GDAL, checks that they agree and
+/// that the manifest's band references and CRS fit them, and returns the tileset's layout. Failures are
+/// <see cref="ImportFailedException"/>s naming the source or band.
+/// </summary>
+public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler, EeStorage storage)
+{
+    public async Task<TilesetPlan> InspectAsync(ImportSpec spec, int tilesetIndex, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var tileset = spec.Tilesets[tilesetIndex];
+        var label = tileset.Id.Length == 0 ? $"tileset {tilesetIndex}" : $"tileset '{tileset.Id}'";
+        try
+        {
+            await storage.EnsureContainersAsync(ct);
+            var sources = new List<(SourceLocation Location, string Path, RasterInfo Info)>();
+            for (var s = 0; s < tileset.Sources.Count; s++)
+            {
+                var uri = tileset.Sources[s];
+                var location = resolver.Locate(uri);
+                if (!location.IsBlob)
+                {
+                    var extension = Path.GetExtension(new Uri(uri).AbsolutePath);
+                    location = await resolver.StageAsync(uri, string.Create(CultureInfo.InvariantCulture, $"{spec.OperationId}/{tilesetIndex}-{s}{(extension.Length is > 0 and <= 6 ? extension : ".tif")}"), ct);
+                }
+
+                var opened = await resolver.OpenAsync(location, ct);
+                location = opened.Location;
+                var path = opened.GdalPath;
+                RasterInfo info;
+                try
+                {
+                    // Only image files: a VRT (or any XML) source could make GDAL read files of this machine.
+                    if (LooksLikeXml(await resolver.ReadHeadAsync(location, 64, ct)))
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is XML (such as a VRT); only image files (GeoTIFF, PNG, JPEG) can be ingested.");
+                    }
+
+                    info = RasterInspector.Inspect(path);
+                    if (info.Driver is not ("GTiff" or "COG" or "PNG" or "JPEG"))
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is a {info.Driver} file; only GeoTIFF, PNG and JPEG files can be ingested.");
+                    }
+                }
+                catch (GdalException ex)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is not a raster GDAL can read: {ex.Message}");
+                }
+
+                if (tileset.Transforms?[s] is { } manifestTransform)
+                {
+                    info = info with { Transform = GeoTransform.FromArray([.. manifestTransform]) };
+                }
+
+                sources.Add((location, path, info with { FileSize = info.FileSize ?? opened.Length }));
+            }
+
+            var first = sources[0];
+            foreach (var other in sources.Skip(1))
+            {
+                var problem = other.Info.BandCount != first.Info.BandCount ? $"it has {other.Info.BandCount} bands, not {first.Info.BandCount}"
+                    : !other.Info.Bands.Select(b => b.DataType).SequenceEqual(first.Info.Bands.Select(b => b.DataType)) ? $"its pixel type {other.Info.Bands[0].DataTypeName} differs from {first.Info.Bands[0].DataTypeName}"
+                    : other.Info.CrsWkt != first.Info.CrsWkt ? "its CRS differs"
+                    : null;
+                if (problem is not null)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{other.Location.Uri}' of {label} does not match source '{first.Location.Uri}': {problem}.");
+                }
+            }
+
+            if (first.Info.CrsWkt is null && tileset.Crs is null)
+            {
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{first.Location.Uri}' of {label} has no CRS; give the tileset's crs in the manifest (for example \"crs\": \"EPSG:4326\").");
+            }
+
+            // Manifest no-data per band of this tileset: a band's own, else the manifest's; [] means "ignore the file's".
+            var overrides = new string?[first.Info.BandCount];
+            for (var b = 0; b < overrides.Length; b++)
+            {
+                var band = spec.Bands?.FirstOrDefault(x => x.TilesetId == tileset.Id && x.TilesetBandIndex == b);
+                var values = spec.Bands is null ? spec.MissingData : band?.MissingData;
+                overrides[b] = values is null ? null : values.Count == 0 ? string.Empty : values[0].ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            // Mask bands: the last band of a mask tileset is not an image band; it masks the bands the manifest names.
+            var isMaskTileset = spec.MaskBands?.Any(m => m.TilesetId == tileset.Id) == true;
+            var bandCount = isMaskTileset ? first.Info.BandCount - 1 : first.Info.BandCount;
+            if (bandCount < 1)
+            {
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} is a mask tileset but its source '{first.Location.Uri}' has only one band; a mask tileset needs its image bands and the mask as its last band.");
+            }
+
+            var placeholders = sources.Select(x => (x.Location.Uri, x.Info)).ToList();
+            var locations = sources.Select(x => x.Location).ToList();
+            var masks = new (int Source, int Band)?[bandCount];
+            var maskOnly = 0;
+            for (var b = 0; b < bandCount; b++)
+            {
+                var id = spec.Bands?.FirstOrDefault(x => x.TilesetId == tileset.Id && x.TilesetBandIndex == b)?.Id;
+                var mask = spec.MaskBands?.FirstOrDefault(m => m.BandIds.Count == 0 || (id is not null && m.BandIds.Contains(id)));
+                if (mask is null)
+                {
+                    continue;
+                }
+
+                if (sources.Count > 1)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} has several sources; mask bands are supported for single-source tilesets only.");
+                }
+
+                if (mask.TilesetId == tileset.Id)
+                {
+                    masks[b] = (0, first.Info.BandCount);
+                    continue;
+                }
+
+                var maskTileset = spec.Tilesets.First(t => t.Id == mask.TilesetId);
+                if (maskTileset.Sources.Count != 1)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask tileset '{mask.TilesetId}' has several sources; a mask tileset must have exactly one.");
+                }
+
+                if (maskOnly == 0)
+                {
+                    var maskLocation = resolver.Locate(maskTileset.Sources[0]);
+                    if (!maskLocation.IsBlob)
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask tileset '{mask.TilesetId}': an http(s) source cannot mask another tileset; put the mask band last in the same file.");
+                    }
+
+                    var maskOpened = await resolver.OpenAsync(maskLocation, ct);
+                    maskLocation = maskOpened.Location;
+                    var maskInfo = RasterInspector.Inspect(maskOpened.GdalPath);
+                    if (maskInfo.Width != first.Info.Width || maskInfo.Height != first.Info.Height || maskInfo.Transform != first.Info.Transform)
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask source '{maskLocation.Uri}' does not match source '{first.Location.Uri}': a mask must have the same size and georeferencing.");
+                    }
+
+                    placeholders.Add((maskLocation.Uri, maskInfo));
+                    locations.Add(maskLocation);
+                    maskOnly = 1;
+                }
+
+                masks[b] = (sources.Count, placeholders[^1].Info.BandCount);
+            }
+
+            var anyMask = masks.Any(m => m is not null);
+            var template = SourceVrt.Template(placeholders, overrides, first.Info.CrsWkt is null ? tileset.Crs : null, force: tileset.Transforms is not null || isMaskTileset || anyMask,
+                bandCount: isMaskTileset ? bandCount : null, masks: anyMask ? masks : null, maskOnly: maskOnly);
+            var readPath = await resolver.TilesetPathAsync(locations, template, ct);
+            var policies = new PyramidingPolicy[bandCount];
+            for (var b = 0; b < bandCount; b++)
+            {
+                policies[b] = ToRaster(spec.DefaultPolicy);
+            }
+
+            foreach (var band in spec.Bands ?? [])
+            {
+                if (band.TilesetId != tileset.Id)
+                {
+                    continue;
+                }
+
+                if (band.TilesetBandIndex >= bandCount)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Band '{band.Id}' refers to band index {band.TilesetBandIndex} of {label}, but its source '{first.Location.Uri}' has only {bandCount} band(s).");
+                }
+
+                policies[band.TilesetBandIndex] = ToRaster(band.Policy);
+            }
+
+            TilesetLayout layout;
+            try
+            {
+                layout = tiler.CreateLayout(readPath, policies);
+            }
+            catch (Exception ex) when (ex is GdalException or RasterLimitExceededException)
+            {
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{first.Location.Uri}' of {label} cannot be ingested: {ex.Message}");
+            }
+
+            if (layout.CrsWkt is null)
+            {
+                layout = layout with { CrsWkt = tileset.Crs };
+            }
+
+            var noData = layout.Bands.Select(b => b.NoData?.ToString("R", CultureInfo.InvariantCulture)).ToList();
+            layout = layout with { Bands = [.. layout.Bands.Select(b => b.NoData is { } v && !double.IsFinite(v) ? b with { NoData = null } : b)] };
+            var crsCode = first.Info.CrsWkt is null ? tileset.Crs : first.Info.EpsgCode is { } epsg ? string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}") : null;
+            var size = sources.Sum(x => x.Info.FileSize ?? 0);
+            return new TilesetPlan(tileset.Id, string.Create(CultureInfo.InvariantCulture, $"t{tilesetIndex}"), locations, template, layout, crsCode, size, noData);
+        }
+        catch (EarthEngineException ex)
+        {
+            throw new ImportFailedException(ex.Code, ex.Message);
+        }
+    }
+
+    private static bool LooksLikeXml(byte[] head)
+    {
+        var text = System.Text.Encoding.ASCII.GetString(head).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        return text.StartsWith('<');
+    }
+
+    internal static PyramidingPolicy ToRaster(string policy) => policy switch
+    {
+        "SAMPLE" => PyramidingPolicy.Sample,
+        "MIN" => PyramidingPolicy.Min,
+        "MAX" => PyramidingPolicy.Max,
+        "MODE" => PyramidingPolicy.Mode,
+        "MEDIAN" => PyramidingPolicy.Median,
+        _ => PyramidingPolicy.Mean,
+    };
+}

@@ -157,6 +157,47 @@ public sealed class OperationTests(EeHostFixture host)
     }
 
     [Fact]
+    public async Task Terminate_through_the_Durable_API_mid_import_is_followed_by_a_cleanup_that_leaves_no_tile_or_staging_blob()
+    {
+        const string Project = "terminate-midway";
+        var uri = await host.UploadLargeAsync();
+        using var client = host.Client(host.Token(Project));
+        var name = (await EeApi.ImportAsync(client, Project, EeApi.Manifest(Project, "terminated/large", uri)))["name"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await host.TileBlobsAsync(Project, "terminated/large")).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No tile was written within 2 minutes.");
+            await Task.Delay(20);
+        }
+
+        var instanceId = EeFunctions.EarthEngine.Names.EeNames.InstanceId(Project, name.Split('/')[^1]);
+        using var system = host.Client(null);
+        using (var terminated = await system.PostAsync($"/runtime/webhooks/durabletask/instances/{instanceId}/terminate?reason=test&code={EeHostFixture.SystemKey}", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, terminated.StatusCode);
+        }
+
+        var cleanup = $"/runtime/webhooks/durabletask/instances/cleanup-{instanceId}?code={EeHostFixture.SystemKey}";
+        while (true)
+        {
+            var (_, status) = await EeApi.GetAsync(system, cleanup);
+            if (status?["runtimeStatus"]?.GetValue<string>() == "Completed")
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline.AddMinutes(1), status?.ToJsonString() ?? "no cleanup instance");
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(await host.TileBlobsAsync(Project, "terminated/large"));
+        Assert.Empty(await host.StagingBlobsAsync(name.Split('/')[^1]));
+        Assert.Equal(HttpStatusCode.NotFound, (await EeApi.GetAsync(client, $"/v1/projects/{Project}/assets/terminated/large")).Status);
+        var (_, operations) = await EeApi.GetAsync(client, $"/v1/projects/{Project}/operations");
+        Assert.Single(operations!["operations"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Operations_list_pages_and_filters_wait_returns_the_done_operation_and_delete_forgets_it()
     {
         const string Project = "operations-api";

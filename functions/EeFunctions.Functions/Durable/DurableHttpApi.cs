@@ -196,7 +196,7 @@ public static class DurableHttpApi
         }
 
         var reason = http.Request.Query["reason"].FirstOrDefault();
-        var state = await client.GetInstanceAsync(instanceId, op == DurableApiOperation.Restart, cancellationToken);
+        var state = await client.GetInstanceAsync(instanceId, op is DurableApiOperation.Restart or DurableApiOperation.Terminate, cancellationToken);
         if (op == DurableApiOperation.Restart)
         {
             return state is null
@@ -218,6 +218,11 @@ public static class DurableHttpApi
         {
             case DurableApiOperation.Terminate:
                 await client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
+                foreach (var hook in http.RequestServices.GetServices<IDurableTerminationHook>())
+                {
+                    await hook.OnTerminatedAsync(state, cancellationToken);
+                }
+
                 break;
             case DurableApiOperation.Suspend when state.RuntimeStatus == OrchestrationRuntimeStatus.Suspended:
                 return Error(409, $"Cannot suspend orchestration instance '{instanceId}': it is already Suspended.");

@@ -44,6 +44,9 @@ public sealed class EarthEngineOptions
     [Range(1L, long.MaxValue)]
     public long MaxGetPixelsBytes { get; set; } = 48L * 1024 * 1024;
 
+    /// <summary>How long after a Durable API terminate (and between sweeps) the import's staging and tiles are removed.</summary>
+    public TimeSpan TerminatedCleanupDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Longest operations.wait.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(60);
 

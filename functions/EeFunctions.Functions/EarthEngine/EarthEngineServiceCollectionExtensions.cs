@@ -29,6 +29,7 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddSingleton<TilesetInspector>();
         services.AddSingleton<ExternalImageRegistrar>();
         services.AddSingleton<IDurableTaskContributor, ImportContributor>();
+        services.AddSingleton<IDurableTerminationHook, ImportTerminationHook>();
         services.TryAddSingleton<SystemKeyAuthorizer>();
         services.Replace(ServiceDescriptor.Singleton<IDurableApiAuthorizer, BearerDurableApiAuthorizer>());
         return services;
@@ -44,6 +45,8 @@ public static class EarthEngineServiceCollectionExtensions
             registry.AddActivity<BuildParentsActivity>();
             registry.AddActivity<RegisterImageActivity>();
             registry.AddActivity<CleanupImportActivity>();
+            registry.AddOrchestrator<TerminatedImportCleanupOrchestrator>();
+            registry.AddActivity<CleanupTerminatedImportActivity>();
         }
     }
 }

@@ -24,7 +24,11 @@ public sealed record CleanupImportInput(string Project, string AssetKey, long? T
 public sealed record ImportStage(string DisplayName, long CompleteWorkUnits, long TotalWorkUnits, string Description);
 
 /// <summary>The orchestration's custom status: what the Operation view reads while it runs.</summary>
-public sealed record ImportProgress(string State, double Progress, IReadOnlyList<ImportStage> Stages, DateTimeOffset? StartTime);
+/// <remarks><paramref name="Generation"/> is the tile generation being written, so a terminated import's tiles can be found.</remarks>
+public sealed record ImportProgress(string State, double Progress, IReadOnlyList<ImportStage> Stages, DateTimeOffset? StartTime, long? Generation = null);
+
+/// <summary>What is left of a terminated import: its staging blobs and the tile generation it was writing.</summary>
+public sealed record TerminatedImportInput(string Project, string AssetKey, long? TileGeneration, string OperationId, TimeSpan Delay);
 
 /// <summary>The orchestration's output: success, or the EE error (code 1 = cancelled).</summary>
 public sealed record ImportOutcome(bool Succeeded, int ErrorCode, string? ErrorMessage, string AssetName, DateTimeOffset? StartTime, DateTimeOffset EndTime);

@@ -158,7 +158,7 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
                 progress += weights[i] * (s.TotalWorkUnits == 0 ? 1 : (double)s.CompleteWorkUnits / s.TotalWorkUnits);
             }
 
-            context.SetCustomStatus(new ImportProgress(state, Math.Round(Math.Min(1, progress), 4), [.. _stages], _startTime));
+            context.SetCustomStatus(new ImportProgress(state, Math.Round(Math.Min(1, progress), 4), [.. _stages], _startTime, _generation));
         }
     }
 

@@ -1,0 +1,35 @@
+using EeFunctions.Durable;
+using EeFunctions.Durable.Client;
+using EeFunctions.EarthEngine.Import;
+using EeFunctions.Functions.Durable;
+using EeFunctions.Functions.Orchestrations;
+using Microsoft.Extensions.Options;
+
+namespace EeFunctions.Functions.EarthEngine;
+
+/// <summary>Starts the cleanup of an import terminated through the Durable API (once per instance).</summary>
+public sealed class ImportTerminationHook(DurableTaskClient client, IOptions<EarthEngineOptions> options) : IDurableTerminationHook
+{
+    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
+
+    public async Task OnTerminatedAsync(OrchestrationMetadata instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.Name != ImportImageOrchestrator.Name || instance.ReadInputAs<ImportSpec>() is not { } spec)
+        {
+            return;
+        }
+
+        var progress = instance.ReadCustomStatusAs<ImportProgress>();
+        var input = new TerminatedImportInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(TerminatedImportCleanupOrchestrator.Name, input,
+                new StartOrchestrationOptions(TerminatedImportCleanupOrchestrator.InstanceIdFor(instance.InstanceId)) { DedupeStatuses = s_allStatuses }, cancellationToken);
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            // A second terminate of the same instance: its cleanup is already under way.
+        }
+    }
+}

@@ -10,7 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.Http;
 
-/// <summary>getPixels (GEO_TIFF) read from the tile store at the best level for the grid.</summary>
+/// <summary>
+/// getPixels: the request's grid (and region) read from the tile store at the best level, optionally visualized to
+/// 8 bits, encoded as GeoTIFF (plain or zipped), PNG, JPEG, AUTO_JPEG_PNG or NPY.
+/// </summary>
 internal static class EePixelsApi
 {
     public static async Task GetPixelsAsync(EeCall call)
@@ -19,17 +22,13 @@ internal static class EePixelsApi
         var request = await EeJson.DeserializeAsync<GetPixelsRequest>(call.Http.Request.Body, EarthEngineApi.MaxBodyBytes, call.Aborted);
         var found = await EeAssetsApi.FindAsync(call);
         var image = found.Image ?? throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Asset '{found.Asset.Name}' is a {found.Asset.Type}, not an image: it has no pixels.");
-        if (request.FileFormat is not (null or ImageFileFormat.Unspecified or ImageFileFormat.GeoTiff))
-        {
-            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"fileFormat {request.FileFormat} is not supported by getPixels yet; use GEO_TIFF.");
-        }
-
-        if (request.Region is not null || request.VisualizationOptions is not null)
-        {
-            throw new EarthEngineException(EeStatusCode.InvalidArgument, "region and visualizationOptions are not supported by getPixels yet; give a grid.");
-        }
-
+        var format = GetPixelsOptions.Format(request.FileFormat);
         var bandIds = request.BandIds is { Count: > 0 } ids ? ids : [.. image.Bands.Select(b => b.Id)];
+        if (bandIds.Count > GetPixelsOptions.MaxBands)
+        {
+            GetPixelsOptions.CheckLimits(1, 1, bandIds.Count, RasterDataType.Byte, long.MaxValue);
+        }
+
         var bands = bandIds.Select(id => image.Bands.FirstOrDefault(b => b.Id == id)
             ?? throw new EarthEngineException(EeStatusCode.InvalidArgument, $"bandIds: band '{id}' does not exist in '{found.Asset.Name}' (bands: {string.Join(", ", image.Bands.Select(b => b.Id))}).")).ToList();
         var tilesets = bands.Select(b => image.Tilesets.First(t => t.Id == b.TilesetId)).ToList();
@@ -39,23 +38,41 @@ internal static class EePixelsApi
             throw new EarthEngineException(EeStatusCode.InvalidArgument, "bandIds: the requested bands have different pixel types; request them separately.");
         }
 
-        var grid = TargetGridOf(request.Grid, tilesets[0]);
+        var visualization = GetPixelsOptions.Visualization(request.VisualizationOptions, bands.Count);
+        GetPixelsOptions.CheckImageBands(format, bands.Count, type, visualization);
         var options = call.Service<IOptions<EarthEngineOptions>>().Value;
-        if (grid.Width > 32768 || grid.Height > 32768 || (long)grid.Width * grid.Height * bands.Count * type.SizeInBytes() > options.MaxGetPixelsBytes)
+        var grid = GetPixelsGrid.Of(request, tilesets[0], bands.Count, type, options.MaxGetPixelsBytes);
+        var pixels = await ReadBandsAsync(call, image, bands, grid);
+        IReadOnlyList<string> names = bandIds;
+        if (visualization is not null)
         {
-            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Total request size ({(long)grid.Width * grid.Height * bands.Count * type.SizeInBytes()} bytes) must be less than or equal to {options.MaxGetPixelsBytes} bytes, and each dimension at most 32768 pixels.");
+            pixels = PixelVisualizer.Visualize(pixels, visualization);
+            names = PixelVisualizer.BandNames(pixels.BandCount);
         }
 
+        // AUTO_JPEG_PNG: JPEG is smaller, but only PNG can say (with alpha) which pixels are masked.
+        var chosen = format ?? (RasterEncoder.HasMaskedPixels(pixels) ? RasterFormat.Png : RasterFormat.Jpeg);
+        var bytes = RasterEncoder.Encode(pixels, grid, names, new EncodeOptions { Format = chosen });
+        call.Http.Response.StatusCode = 200;
+        call.Http.Response.ContentType = RasterEncoder.ContentType(chosen);
+        await call.Http.Response.Body.WriteAsync(bytes, call.Aborted);
+    }
+
+    /// <summary>The requested bands on the grid, in request order, each with its mask; masked pixels are 0.</summary>
+    private static async Task<PixelBlock> ReadBandsAsync(EeCall call, StoredImage image, List<StoredBand> bands, TargetGrid grid)
+    {
         var reader = call.Service<RasterReader>();
         var store = call.Service<EeStorage>().Tiles;
         var assetKey = EeStorage.AssetKey(call.Group("path"));
         var blocks = new Dictionary<string, PixelBlock>(StringComparer.Ordinal);
         try
         {
-            foreach (var tileset in tilesets.DistinctBy(t => t.Id))
+            foreach (var tileset in bands.Select(b => image.Tilesets.First(t => t.Id == b.TilesetId)).DistinctBy(t => t.Id))
             {
                 var key = new TilesetKey(call.Project, assetKey, image.Generation, tileset.Id);
-                blocks[tileset.Id] = await reader.ReadAsync(tileset.Layout, key, store, grid, call.Aborted);
+                blocks[tileset.Id] = tileset.External is { } external
+                    ? await ReadExternalAsync(call, reader, external, tileset.Layout, grid)
+                    : await reader.ReadAsync(tileset.Layout, key, store, grid, call.Aborted);
             }
         }
         catch (Exception ex) when (ex is RasterLimitExceededException or ArgumentException)
@@ -63,7 +80,7 @@ internal static class EePixelsApi
             throw new EarthEngineException(EeStatusCode.InvalidArgument, $"grid: {ex.Message}");
         }
 
-        var output = new PixelBlock(grid.Width, grid.Height, bands.Count, type, bands.Count);
+        var output = new PixelBlock(grid.Width, grid.Height, bands.Count, blocks.Values.First().DataType, bands.Count);
         for (var i = 0; i < bands.Count; i++)
         {
             var block = blocks[bands[i].TilesetId];
@@ -71,32 +88,20 @@ internal static class EePixelsApi
             block.MaskBand(block.MaskCount == 1 ? 0 : bands[i].Index).CopyTo(output.MaskBand(i));
         }
 
-        var bytes = RasterEncoder.Encode(output, grid, bandIds, new EncodeOptions { Format = RasterFormat.GeoTiff });
-        call.Http.Response.StatusCode = 200;
-        call.Http.Response.ContentType = "image/tiff";
-        await call.Http.Response.Body.WriteAsync(bytes, call.Aborted);
+        return output;
     }
 
-    private static TargetGrid TargetGridOf(PixelGrid? grid, StoredTileset tileset)
+    /// <summary>An external image's pixels, read in place from its COG (the version pinned at registration).</summary>
+    private static async Task<PixelBlock> ReadExternalAsync(EeCall call, RasterReader reader, ExternalPixels external, TilesetLayout layout, TargetGrid grid)
     {
-        var layout = tileset.Layout;
-        var t = grid?.AffineTransform;
-        var transform = t is null
-            ? layout.Transform
-            : new GeoTransform(t.TranslateX ?? 0, t.ScaleX ?? 0, t.ShearX ?? 0, t.TranslateY ?? 0, t.ShearY ?? 0, t.ScaleY ?? 0);
-        if (transform.PixelWidth * transform.PixelHeight - transform.RowRotation * transform.ColumnRotation == 0)
+        var path = await call.Service<SourceResolver>().TilesetPathAsync(external.Sources, external.VrtTemplate, call.Aborted);
+        try
         {
-            throw new EarthEngineException(EeStatusCode.InvalidArgument, "grid.affineTransform is not invertible (scaleX and scaleY must not be 0).");
+            return await reader.ReadSourceAsync(path, layout, grid, call.Aborted);
         }
-
-        var width = grid?.Dimensions?.Width ?? layout.Width;
-        var height = grid?.Dimensions?.Height ?? layout.Height;
-        if (width <= 0 || height <= 0)
+        catch (GdalException ex)
         {
-            throw new EarthEngineException(EeStatusCode.InvalidArgument, "grid.dimensions must be positive.");
+            throw new EarthEngineException(EeStatusCode.FailedPrecondition, $"Failed to load the GeoTIFF at {external.Sources[0].Uri}: {ex.Message}");
         }
-
-        var crs = grid?.CrsCode ?? grid?.CrsWkt;
-        return new TargetGrid(crs is null || crs == tileset.CrsCode ? null : crs, transform, width, height);
     }
 }

@@ -319,34 +319,8 @@ public sealed class RasterReader
 
     private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(Math.Abs(a), Math.Abs(b)) + 1e-12;
 
-    private static unsafe (double X, double Y)[] Transform(SpatialReference from, SpatialReference to, (double X, double Y)[] points)
-    {
-        GdalErrors.Reset();
-        var transformation = GdalApi.OCTNewCoordinateTransformation(from.Raw, to.Raw);
-        if (transformation == IntPtr.Zero)
-        {
-            throw GdalErrors.Capture("Transforming between the grid's and the tileset's CRS");
-        }
-
-        try
-        {
-            var xs = points.Select(p => p.X).ToArray();
-            var ys = points.Select(p => p.Y).ToArray();
-            fixed (double* x = xs)
-            fixed (double* y = ys)
-            {
-                // Points that fail to transform come back as infinity; they are skipped by the caller.
-                _ = GdalApi.OCTTransform(transformation, points.Length, x, y, null);
-            }
-
-            GdalErrors.Reset();
-            return xs.Zip(ys).ToArray();
-        }
-        finally
-        {
-            GdalApi.OCTDestroyCoordinateTransformation(transformation);
-        }
-    }
+    private static (double X, double Y)[] Transform(SpatialReference from, SpatialReference to, (double X, double Y)[] points) =>
+        CoordinateTransform.Apply(from, to, points, "Transforming between the grid's and the tileset's CRS");
 
     /// <summary>Warps one group of bands per (mask, policy): data bands plus their mask as alpha.</summary>
     private static PixelBlock Warp(TilesetLayout layout, PixelBlock source, GeoTransform sourceTransform, TargetGrid grid)

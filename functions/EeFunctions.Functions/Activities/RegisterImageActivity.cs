@@ -92,6 +92,7 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
             Properties = spec.PropertiesJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(spec.PropertiesJson, EeJson.Options),
             StartTime = spec.StartTime,
             EndTime = spec.EndTime,
+            Geometry = AssetFootprint.Of(plans.Select(p => p.Layout)),
             Bands = imageBands,
             SizeBytes = plans.Sum(p => p.SourceBytes),
         };

@@ -66,10 +66,15 @@ public sealed class OperationTests(EeHostFixture host)
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("ALREADY_EXISTS", error!["error"]!["status"]!.GetValue<string>());
 
-        var second = await EeApi.PollAsync(client, (await EeApi.ImportAsync(client, Project, EeApi.Manifest(Project, "ow/img", await host.UploadAsync("green.tif")), overwrite: true))["name"]!.GetValue<string>());
+        var secondName = (await EeApi.ImportAsync(client, Project, EeApi.Manifest(Project, "ow/img", await host.UploadAsync("green.tif")), overwrite: true))["name"]!.GetValue<string>();
+        var second = await EeApi.PollAsync(client, secondName);
         Assert.True(EeApi.State(second) == "SUCCEEDED", second.ToJsonString());
         var (_, asset) = await EeApi.GetAsync(client, $"/v1/projects/{Project}/assets/ow/img");
         Assert.Equal(3, asset!["bands"]!.AsArray().Count);
+
+        // The replaced generation outlives the flip by the grace period (reads under way), then goes.
+        Assert.Equal(oldTiles.Count, oldTiles.Intersect(await host.TileBlobsAsync(Project, "ow/img")).Count());
+        await WaitForCompletedAsync($"retire-{EeFunctions.EarthEngine.Names.EeNames.InstanceId(Project, secondName.Split('/')[^1])}");
         var newTiles = await host.TileBlobsAsync(Project, "ow/img");
         Assert.NotEmpty(newTiles);
         Assert.Empty(newTiles.Intersect(oldTiles));
@@ -177,18 +182,7 @@ public sealed class OperationTests(EeHostFixture host)
             Assert.Equal(HttpStatusCode.Accepted, terminated.StatusCode);
         }
 
-        var cleanup = $"/runtime/webhooks/durabletask/instances/cleanup-{instanceId}?code={EeHostFixture.SystemKey}";
-        while (true)
-        {
-            var (_, status) = await EeApi.GetAsync(system, cleanup);
-            if (status?["runtimeStatus"]?.GetValue<string>() == "Completed")
-            {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline.AddMinutes(1), status?.ToJsonString() ?? "no cleanup instance");
-            await Task.Delay(100);
-        }
+        await WaitForCompletedAsync($"cleanup-{instanceId}");
 
         Assert.Empty(await host.TileBlobsAsync(Project, "terminated/large"));
         Assert.Empty(await host.StagingBlobsAsync(name.Split('/')[^1]));
@@ -264,5 +258,23 @@ public sealed class OperationTests(EeHostFixture host)
         using var raise = new HttpRequestMessage(HttpMethod.Post, $"{instance}/raiseEvent/cancel") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
         Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(raise)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await EeApi.GetAsync(anonymous, $"{instance}?code={EeHostFixture.SystemKey}")).Status);
+    }
+
+    /// <summary>Waits (up to 2 minutes) until a Durable instance has completed.</summary>
+    private async Task WaitForCompletedAsync(string instanceId)
+    {
+        using var system = host.Client(null);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var (_, status) = await EeApi.GetAsync(system, $"/runtime/webhooks/durabletask/instances/{instanceId}?code={EeHostFixture.SystemKey}");
+            if (status?["runtimeStatus"]?.GetValue<string>() == "Completed")
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{instanceId}: {status?.ToJsonString() ?? "no such instance"}");
+            await Task.Delay(100);
+        }
     }
 }

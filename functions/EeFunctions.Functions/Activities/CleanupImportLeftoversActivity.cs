@@ -5,15 +5,15 @@ using EeFunctions.Functions.Orchestrations;
 namespace EeFunctions.Functions.Activities;
 
 /// <summary>
-/// One sweep after a terminated import: its staging blobs, and its tile generation unless the catalogue already
-/// points at it (the terminate came after Register flipped the asset, so those tiles are the asset's now).
+/// One sweep of <see cref="ImportLeftoversOrchestrator"/>: the import's staging blobs, and a tile generation unless the
+/// catalogue points at it (a terminate that came after Register flipped the asset: those tiles are the asset's now).
 /// </summary>
 [DurableTask(Name)]
-public sealed class CleanupTerminatedImportActivity(EeStorage storage) : TaskActivity<TerminatedImportInput, int>
+public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActivity<ImportLeftoversInput, int>
 {
-    public const string Name = "EeImport.CleanupTerminated";
+    public const string Name = "EeImport.CleanupLeftovers";
 
-    public override async Task<int> RunAsync(TaskActivityContext context, TerminatedImportInput input)
+    public override async Task<int> RunAsync(TaskActivityContext context, ImportLeftoversInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);

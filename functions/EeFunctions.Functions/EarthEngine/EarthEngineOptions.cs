@@ -44,6 +44,12 @@ public sealed class EarthEngineOptions
     [Range(1L, long.MaxValue)]
     public long MaxGetPixelsBytes { get; set; } = 48L * 1024 * 1024;
 
+    /// <summary>
+    /// How long the tiles an overwrite replaced are kept after the flip, so a getPixels that read the old row still
+    /// finds every tile it needs.
+    /// </summary>
+    public TimeSpan ReplacedTilesGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long after a Durable API terminate (and between sweeps) the import's staging and tiles are removed.</summary>
     public TimeSpan TerminatedCleanupDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -45,8 +45,9 @@ public static class EarthEngineServiceCollectionExtensions
             registry.AddActivity<BuildParentsActivity>();
             registry.AddActivity<RegisterImageActivity>();
             registry.AddActivity<CleanupImportActivity>();
-            registry.AddOrchestrator<TerminatedImportCleanupOrchestrator>();
-            registry.AddActivity<CleanupTerminatedImportActivity>();
+            registry.AddOrchestrator<ImportLeftoversOrchestrator>();
+            registry.AddActivity<CleanupImportLeftoversActivity>();
+            registry.AddActivity<ScheduleLeftoversCleanupActivity>();
         }
     }
 }

@@ -21,11 +21,11 @@ public sealed class ImportTerminationHook(DurableTaskClient client, IOptions<Ear
         }
 
         var progress = instance.ReadCustomStatusAs<ImportProgress>();
-        var input = new TerminatedImportInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay);
+        var input = new ImportLeftoversInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(TerminatedImportCleanupOrchestrator.Name, input,
-                new StartOrchestrationOptions(TerminatedImportCleanupOrchestrator.InstanceIdFor(instance.InstanceId)) { DedupeStatuses = s_allStatuses }, cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, input,
+                new StartOrchestrationOptions(ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId)) { DedupeStatuses = s_allStatuses }, cancellationToken);
         }
         catch (OrchestrationAlreadyExistsException)
         {

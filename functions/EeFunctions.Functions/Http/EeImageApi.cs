@@ -36,7 +36,14 @@ internal static class EeImageApi
             return;
         }
 
-        var spec = ImportRequestValidator.Validate(project, request, operationId, DateTimeOffset.UtcNow);
+        var options = call.Service<Microsoft.Extensions.Options.IOptions<EarthEngineOptions>>().Value;
+        var spec = ImportRequestValidator.Validate(project, request, operationId, DateTimeOffset.UtcNow) with
+        {
+            // The orchestrator must replay deterministically, so the settings it follows travel in its input.
+            TileRowsPerActivity = options.TileRowsPerActivity,
+            ParentsPerActivity = options.ParentsPerActivity,
+            ReplacedTilesGrace = options.ReplacedTilesGrace,
+        };
         if (!spec.Overwrite && await call.Service<EeStorage>().Catalog.GetAsync(project, spec.AssetPath, call.Aborted) is not null)
         {
             throw new EarthEngineException(EeStatusCode.AlreadyExists, $"Cannot overwrite asset '{EeNames.AssetName(project, spec.AssetPath)}': it already exists (set overwrite to true to replace it).");

@@ -27,8 +27,11 @@ public sealed record ImportStage(string DisplayName, long CompleteWorkUnits, lon
 /// <remarks><paramref name="Generation"/> is the tile generation being written, so a terminated import's tiles can be found.</remarks>
 public sealed record ImportProgress(string State, double Progress, IReadOnlyList<ImportStage> Stages, DateTimeOffset? StartTime, long? Generation = null);
 
-/// <summary>What is left of a terminated import: its staging blobs and the tile generation it was writing.</summary>
-public sealed record TerminatedImportInput(string Project, string AssetKey, long? TileGeneration, string OperationId, TimeSpan Delay);
+/// <summary>What an import left to remove later: its staging blobs and a tile generation (the replaced one, or the one a terminated import was writing).</summary>
+public sealed record ImportLeftoversInput(string Project, string AssetKey, long? TileGeneration, string OperationId, TimeSpan Delay);
+
+/// <summary>Starts the leftovers cleanup <paramref name="Leftovers"/> as instance <paramref name="InstanceId"/>.</summary>
+public sealed record ScheduleLeftoversInput(string InstanceId, ImportLeftoversInput Leftovers);
 
 /// <summary>The orchestration's output: success, or the EE error (code 1 = cancelled).</summary>
 public sealed record ImportOutcome(bool Succeeded, int ErrorCode, string? ErrorMessage, string AssetName, DateTimeOffset? StartTime, DateTimeOffset EndTime);

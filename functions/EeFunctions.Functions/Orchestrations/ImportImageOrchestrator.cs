@@ -9,7 +9,7 @@ namespace EeFunctions.Functions.Orchestrations;
 
 /// <summary>
 /// <c>image:import</c>: Inspect (per tileset) → Tile (fan-out over row batches) → Pyramid (fan-out per level) →
-/// Register → remove staging. Progress goes to the custom status. A <c>cancel</c> event is cooperative: nothing new is
+/// Register → remove staging (and, after a grace period, the generation an overwrite replaced). Progress goes to the custom status. A <c>cancel</c> event is cooperative: nothing new is
 /// scheduled, in-flight activities drain, this generation's tiles and the staging blobs are removed, and the outcome
 /// is CANCELLED (code 1). Failures end the same way with the failing source or band named.
 /// </summary>
@@ -50,9 +50,9 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
                 foreach (var plan in plans)
                 {
                     var rows = plan.Layout.Rows(0);
-                    for (var first = 0; first < rows; first += 4)
+                    for (var first = 0; first < rows; first += spec.TileRowsPerActivity)
                     {
-                        tileUnits.Add(new TileRowsInput(spec.Project, _assetKey, _generation, plan, first, Math.Min(4, rows - first)));
+                        tileUnits.Add(new TileRowsInput(spec.Project, _assetKey, _generation, plan, first, Math.Min(spec.TileRowsPerActivity, rows - first)));
                     }
                 }
 
@@ -68,9 +68,9 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
                     foreach (var plan in plans.Where(p => level < p.Layout.LevelCount))
                     {
                         var count = plan.Layout.Rows(level) * plan.Layout.Columns(level);
-                        for (var first = 0; first < count; first += 16)
+                        for (var first = 0; first < count; first += spec.ParentsPerActivity)
                         {
-                            units.Add(new BuildParentsInput(spec.Project, _assetKey, _generation, plan, level, first, Math.Min(16, count - first)));
+                            units.Add(new BuildParentsInput(spec.Project, _assetKey, _generation, plan, level, first, Math.Min(spec.ParentsPerActivity, count - first)));
                         }
                     }
 
@@ -82,7 +82,14 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
                 Stage("Register", 0, 1, "Registering the asset");
                 var replaced = await Step(context.CallActivityAsync<long>(RegisterImageActivity.Name, new RegisterImageInput(spec, _generation, plans)));
                 Complete("Register");
-                await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, _assetKey, replaced >= 0 ? replaced : null, spec.OperationId));
+                await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, _assetKey, null, spec.OperationId));
+                if (replaced >= 0)
+                {
+                    // Not now: a read that found the old row may still be fetching its tiles.
+                    var leftovers = new ImportLeftoversInput(spec.Project, _assetKey, replaced, spec.OperationId, spec.ReplacedTilesGrace);
+                    await context.CallActivityAsync<bool>(ScheduleLeftoversCleanupActivity.Name, new ScheduleLeftoversInput(ImportLeftoversOrchestrator.AfterOverwrite(context.InstanceId), leftovers));
+                }
+
                 return new ImportOutcome(true, 0, null, AssetName, _startTime, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
             }
             catch (CancelledException)

@@ -4,19 +4,24 @@ using EeFunctions.Functions.Activities;
 namespace EeFunctions.Functions.Orchestrations;
 
 /// <summary>
-/// Cleans up after an import terminated through the Durable API (which, unlike an EE cancel, never lets the import
-/// clean up itself). Activities the import had in flight keep writing tiles until they end, so it sweeps after a
-/// delay and again until a pass finds nothing left.
+/// Removes, after a delay, what an import leaves behind outside its own run: the tile generation an overwrite replaced
+/// (kept for <see cref="EarthEngine.EarthEngineOptions.ReplacedTilesGrace"/> so a read that began on the old row still
+/// finds its tiles), or everything of an import terminated through the Durable API (which never runs again to clean
+/// up itself; activities it had in flight keep writing until they end). It sweeps after the delay and again until a
+/// pass finds nothing left.
 /// </summary>
 [DurableTask(Name)]
-public sealed class TerminatedImportCleanupOrchestrator : TaskOrchestrator<TerminatedImportInput, int>
+public sealed class ImportLeftoversOrchestrator : TaskOrchestrator<ImportLeftoversInput, int>
 {
-    public const string Name = "EeImportTerminatedCleanup";
+    public const string Name = "EeImportLeftovers";
 
-    /// <summary>The instance id of the cleanup of a terminated import (outside the EE operation prefix, so it lists as no operation).</summary>
-    public static string InstanceIdFor(string importInstanceId) => "cleanup-" + importInstanceId;
+    /// <summary>The instance that cleans up after a terminated import (outside the EE operation prefix, so it lists as no operation).</summary>
+    public static string AfterTerminate(string importInstanceId) => "cleanup-" + importInstanceId;
 
-    public override async Task<int> RunAsync(TaskOrchestrationContext context, TerminatedImportInput input)
+    /// <summary>The instance that retires the generation an import's overwrite replaced.</summary>
+    public static string AfterOverwrite(string importInstanceId) => "retire-" + importInstanceId;
+
+    public override async Task<int> RunAsync(TaskOrchestrationContext context, ImportLeftoversInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
@@ -25,7 +30,7 @@ public sealed class TerminatedImportCleanupOrchestrator : TaskOrchestrator<Termi
         for (var pass = 0; pass < maxPasses; pass++)
         {
             await context.CreateTimer(input.Delay, CancellationToken.None);
-            var deleted = await context.CallActivityAsync<int>(CleanupTerminatedImportActivity.Name, input);
+            var deleted = await context.CallActivityAsync<int>(CleanupImportLeftoversActivity.Name, input);
             total += deleted;
             if (deleted == 0 && pass > 0)
             {

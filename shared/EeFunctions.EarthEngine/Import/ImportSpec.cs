@@ -35,6 +35,15 @@ public sealed record ImportSpec
     public DateTimeOffset? StartTime { get; init; }
 
     public DateTimeOffset? EndTime { get; init; }
+
+    /// <summary>Level-0 tile rows per Tile activity (the service's setting when the import was accepted).</summary>
+    public int TileRowsPerActivity { get; init; } = 4;
+
+    /// <summary>Parent tiles per Pyramid activity (the service's setting when the import was accepted).</summary>
+    public int ParentsPerActivity { get; init; } = 16;
+
+    /// <summary>How long the tiles an overwrite replaces are kept for reads already under way.</summary>
+    public TimeSpan ReplacedTilesGrace { get; init; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>

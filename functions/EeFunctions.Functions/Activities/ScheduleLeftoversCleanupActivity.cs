@@ -1,0 +1,33 @@
+using EeFunctions.Durable;
+using EeFunctions.Durable.Client;
+using EeFunctions.Functions.Orchestrations;
+
+namespace EeFunctions.Functions.Activities;
+
+/// <summary>
+/// Starts an <see cref="ImportLeftoversOrchestrator"/> that outlives the import (an orchestrator cannot start an
+/// instance it does not wait for). Idempotent: the instance id is fixed, so a retried activity starts nothing new.
+/// </summary>
+[DurableTask(Name)]
+public sealed class ScheduleLeftoversCleanupActivity(DurableTaskClient client) : TaskActivity<ScheduleLeftoversInput, bool>
+{
+    public const string Name = "EeImport.ScheduleLeftovers";
+
+    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
+
+    public override async Task<bool> RunAsync(TaskActivityContext context, ScheduleLeftoversInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, input.Leftovers,
+                new StartOrchestrationOptions(input.InstanceId) { DedupeStatuses = s_allStatuses }, context.CancellationToken);
+            return true;
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,11 +1,8 @@
-using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using EeFunctions.Raster;
 using EeFunctions.Testing;
 
@@ -13,7 +10,7 @@ namespace EeFunctions.EarthEngine.EndToEnd.Tests;
 
 /// <summary>getPixels formats, regions, visualization and limits through HTTP, decoded and compared with the source files.</summary>
 [Collection(EeHostGroup.Name)]
-public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
+public sealed class GetPixelsFormatsTests(EeHostFixture host)
 {
     private const string Project = "getpixels-formats";
     private const string Rgb = "fmt/rgb";
@@ -33,7 +30,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         var (status, bytes, type, error) = await GetPixelsAsync(Rgb, new JsonObject { ["fileFormat"] = "GEO_TIFF" });
         Assert.True(status == HttpStatusCode.OK, error);
         Assert.Equal("image/tiff", type);
-        using var file = new TempFile(bytes, ".tif");
+        using var file = new PixelFiles.TempFile(bytes, ".tif");
         PixelAssert.SameValidPixels(TestData.Raster("RGB.byte.tif"), file.Path, 3);
     }
 
@@ -43,7 +40,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         var (status, bytes, type, error) = await GetPixelsAsync(Rgb, new JsonObject { ["fileFormat"] = "PNG" });
         Assert.True(status == HttpStatusCode.OK, error);
         Assert.Equal("image/png", type);
-        using var file = new TempFile(bytes, ".png");
+        using var file = new PixelFiles.TempFile(bytes, ".png");
         Assert.Equal(4, Inspect(bytes).BandCount);
         var source = TestData.Raster("RGB.byte.tif");
         for (var b = 1; b <= 3; b++)
@@ -65,7 +62,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
     {
         var (status, bytes, _, error) = await GetPixelsAsync(Grey, new JsonObject { ["fileFormat"] = "PNG" });
         Assert.True(status == HttpStatusCode.OK, error);
-        using var file = new TempFile(bytes, ".png");
+        using var file = new PixelFiles.TempFile(bytes, ".png");
         Assert.Equal(2, Inspect(bytes).BandCount);
         var source = GdalTool.Read(TestData.Raster("byte.tif"), "1");
         AssertValues(file.Path, "1", source.Values, "grey");
@@ -78,7 +75,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         var (status, bytes, type, error) = await GetPixelsAsync(Rgb, new JsonObject { ["fileFormat"] = "JPEG" });
         Assert.True(status == HttpStatusCode.OK, error);
         Assert.Equal("image/jpeg", type);
-        using var file = new TempFile(bytes, ".jpg");
+        using var file = new PixelFiles.TempFile(bytes, ".jpg");
         var info = Inspect(bytes);
         Assert.Equal(("JPEG", 791, 718, 3), (info.Driver, info.Width, info.Height, info.BandCount));
         var source = TestData.Raster("RGB.byte.tif");
@@ -112,7 +109,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
     {
         var (status, bytes, _, error) = await GetPixelsAsync(Float, new JsonObject { ["fileFormat"] = "NPY" });
         Assert.True(status == HttpStatusCode.OK, error);
-        var npy = Npy.Parse(bytes);
+        var npy = PixelFiles.Npy.Parse(bytes);
         Assert.Equal(new[] { ("b1", "<f4") }, npy.Fields);
         Assert.Equal((12, 13), (npy.Height, npy.Width));
         var source = TestData.Raster("float_raster_with_nodata.tif");
@@ -130,7 +127,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
     {
         var (status, bytes, _, error) = await GetPixelsAsync(Rgb, new JsonObject { ["fileFormat"] = "NPY", ["bandIds"] = new JsonArray("b3", "b1") });
         Assert.True(status == HttpStatusCode.OK, error);
-        var npy = Npy.Parse(bytes);
+        var npy = PixelFiles.Npy.Parse(bytes);
         Assert.Equal(new[] { ("b3", "|u1"), ("b1", "|u1") }, npy.Fields);
         Assert.Equal((718, 791), (npy.Height, npy.Width));
         var source = TestData.Raster("RGB.byte.tif");
@@ -150,7 +147,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         Assert.Equal("application/zip", zipped.ContentType);
         var entries = Unzip(zipped.Bytes);
         Assert.Equal("download.tif", Assert.Single(entries.Keys));
-        using (var file = new TempFile(entries["download.tif"], ".tif"))
+        using (var file = new PixelFiles.TempFile(entries["download.tif"], ".tif"))
         {
             PixelAssert.SameValidPixels(TestData.Raster("RGB.byte.tif"), file.Path, 3);
         }
@@ -159,7 +156,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         Assert.True(perBand.Status == HttpStatusCode.OK, perBand.Error);
         entries = Unzip(perBand.Bytes);
         Assert.Equal("download.b2.tif,download.b3.tif", string.Join(',', entries.Keys.Order()));
-        using var blue = new TempFile(entries["download.b3.tif"], ".tif");
+        using var blue = new PixelFiles.TempFile(entries["download.b3.tif"], ".tif");
         Assert.Equal(1, Inspect(entries["download.b3.tif"]).BandCount);
         var source = TestData.Raster("RGB.byte.tif");
         var mask = GdalTool.Read(source, "mask,3").Values;
@@ -173,7 +170,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         var (origin, size) = await NativeGridAsync(Rgb);
         var corners = new[] { (100.5, 200.5), (249.5, 200.5), (249.5, 329.5), (100.5, 329.5) }
             .Select(p => (origin.X + (p.Item1 * size.X), origin.Y + (p.Item2 * size.Y))).ToArray();
-        var lonLat = ToLonLat(corners, "EPSG:32618");
+        var lonLat = PixelFiles.ToLonLat(corners, "EPSG:32618");
         var ring = new JsonArray([.. lonLat.Append(lonLat[0]).Select(p => new JsonArray(p.X, p.Y))]);
         var region = new JsonObject { ["type"] = "Polygon", ["coordinates"] = new JsonArray(ring) };
 
@@ -183,7 +180,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         Assert.Equal((150, 130), (info.Width, info.Height));
         Assert.Equal(origin.X + (100 * size.X), info.Transform!.Value.OriginX, 1e-6);
         Assert.Equal(origin.Y + (200 * size.Y), info.Transform!.Value.OriginY, 1e-6);
-        using var file = new TempFile(bytes, ".tif");
+        using var file = new PixelFiles.TempFile(bytes, ".tif");
         AssertCrop(TestData.Raster("RGB.byte.tif"), file.Path, 100, 200, 3);
     }
 
@@ -201,8 +198,33 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         var (status, bytes, _, error) = await GetPixelsAsync(Rgb, new JsonObject { ["fileFormat"] = "GEO_TIFF", ["region"] = region });
         Assert.True(status == HttpStatusCode.OK, error);
         Assert.Equal((20, 5), (Inspect(bytes).Width, Inspect(bytes).Height));
-        using var file = new TempFile(bytes, ".tif");
+        using var file = new PixelFiles.TempFile(bytes, ".tif");
         AssertCrop(TestData.Raster("RGB.byte.tif"), file.Path, 10, 20, 3);
+    }
+
+    [Fact]
+    public async Task A_region_past_the_image_edge_reads_zeros_there()
+    {
+        var (origin, size) = await NativeGridAsync(Rgb);
+        var region = new JsonObject
+        {
+            ["type"] = "MultiPoint",
+            ["coordinates"] = new JsonArray(new JsonArray(origin.X - (10 * size.X), origin.Y), new JsonArray(origin.X + (10 * size.X), origin.Y + (5 * size.Y))),
+            ["crs"] = new JsonObject { ["type"] = "name", ["properties"] = new JsonObject { ["name"] = "EPSG:32618" } },
+        };
+        var (status, bytes, _, error) = await GetPixelsAsync(Rgb, new JsonObject { ["fileFormat"] = "NPY", ["bandIds"] = new JsonArray("b2"), ["region"] = region });
+        Assert.True(status == HttpStatusCode.OK, error);
+        var npy = PixelFiles.Npy.Parse(bytes);
+        Assert.Equal((5, 20), (npy.Height, npy.Width));
+        var source = TestData.Raster("RGB.byte.tif");
+        var (values, width, _) = GdalTool.Read(source, "2");
+        var mask = GdalTool.Read(source, "mask,2").Values;
+        for (var i = 0; i < 100; i++)
+        {
+            var (x, y) = ((i % 20) - 10, i / 20);
+            var expected = x < 0 || mask[(y * width) + x] == 0 ? 0 : values[(y * width) + x];
+            Assert.True(expected == npy.Value(i, 0), $"({x}, {y}): expected {expected}, got {npy.Value(i, 0)}.");
+        }
     }
 
     [Fact]
@@ -243,7 +265,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         };
         var (status, bytes, _, error) = await GetPixelsAsync(Rgb, body);
         Assert.True(status == HttpStatusCode.OK, error);
-        using var file = new TempFile(bytes, ".png");
+        using var file = new PixelFiles.TempFile(bytes, ".png");
         var source = TestData.Raster("RGB.byte.tif");
         var clamped = 0;
         for (var b = 0; b < 3; b++)
@@ -274,8 +296,8 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         var info = Inspect(bytes);
         Assert.Equal(3, info.BandCount);
         Assert.All(info.Bands, band => Assert.Equal(RasterDataType.Byte, band.DataType));
-        using var file = new TempFile(bytes, ".tif");
-        Assert.Contains("vis-red", GdalInfo(file.Path), StringComparison.Ordinal);
+        using var file = new PixelFiles.TempFile(bytes, ".tif");
+        Assert.Contains("vis-red", PixelFiles.GdalInfo(file.Path), StringComparison.Ordinal);
         var source = TestData.Raster("RGBA.uint16.tif");
         var mask = GdalTool.Read(source, "mask,1").Values;
         for (var b = 0; b < 3; b++)
@@ -301,7 +323,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         };
         var (status, bytes, _, error) = await GetPixelsAsync(Grey, body);
         Assert.True(status == HttpStatusCode.OK, error);
-        using var file = new TempFile(bytes, ".png");
+        using var file = new PixelFiles.TempFile(bytes, ".png");
         Assert.Equal(4, Inspect(bytes).BandCount);
         var source = GdalTool.Read(TestData.Raster("byte.tif"), "1").Values;
         var stretched = source.Select(v => Math.Pow(v / 255, 1 / 2.0) * 2).ToArray();
@@ -309,6 +331,18 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         AssertValues(file.Path, "1", stretched.Select(s => s <= 1 ? Round(s) : 255).ToArray(), "red");
         AssertValues(file.Path, "2", stretched.Select(s => s <= 1 ? 0 : Round(s - 1)).ToArray(), "green");
         AssertValues(file.Path, "3", stretched.Select(s => s <= 1 ? 0 : Round(s - 1)).ToArray(), "blue");
+    }
+
+    [Fact]
+    public async Task Opacity_scales_the_png_alpha_and_byte_values_pass_through_without_ranges()
+    {
+        var body = new JsonObject { ["fileFormat"] = "PNG", ["visualizationOptions"] = new JsonObject { ["opacity"] = 0.5 } };
+        var (status, bytes, _, error) = await GetPixelsAsync(Grey, body);
+        Assert.True(status == HttpStatusCode.OK, error);
+        using var file = new PixelFiles.TempFile(bytes, ".png");
+        var source = GdalTool.Read(TestData.Raster("byte.tif"), "1").Values;
+        AssertValues(file.Path, "1", source, "grey");
+        AssertValues(file.Path, "2", Enumerable.Repeat(128.0, source.Length).ToArray(), "alpha at opacity 0.5");
     }
 
     /// <summary>Requests at Earth Engine's limits: asset, body, expected status, words the message must contain (null when accepted).</summary>
@@ -331,7 +365,7 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
         if (message is null)
         {
             Assert.True(status == HttpStatusCode.OK, error);
-            Assert.Equal((1536, 4096), (Npy.Parse(bytes).Height, Npy.Parse(bytes).Width));
+            Assert.Equal((1536, 4096), (PixelFiles.Npy.Parse(bytes).Height, PixelFiles.Npy.Parse(bytes).Width));
             return;
         }
 
@@ -485,95 +519,5 @@ public sealed partial class GetPixelsFormatsTests(EeHostFixture host)
             stream.CopyTo(copy);
             return copy.ToArray();
         });
-    }
-
-    /// <summary>Coordinates from <paramref name="crs"/> to longitude/latitude with gdaltransform, an oracle independent of the service.</summary>
-    private static (double X, double Y)[] ToLonLat((double X, double Y)[] points, string crs)
-    {
-        var output = RunTool("gdaltransform", string.Join('\n', points.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X} {p.Y}"))), "-s_srs", crs, "-t_srs", "EPSG:4326", "-output_xy");
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
-        {
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
-        })];
-    }
-
-    private static string GdalInfo(string path) => RunTool("gdalinfo", string.Empty, path);
-
-    private static string RunTool(string tool, string input, params string[] args)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool} failed");
-        return output;
-    }
-
-    /// <summary>A temporary file holding response bytes, deleted on dispose.</summary>
-    private sealed class TempFile : IDisposable
-    {
-        public TempFile(byte[] bytes, string extension)
-        {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "eepixfmt-" + Guid.NewGuid().ToString("N") + extension);
-            File.WriteAllBytes(Path, bytes);
-        }
-
-        public string Path { get; }
-
-        public void Dispose() => File.Delete(Path);
-    }
-
-    /// <summary>An NPY 1.0 file parsed by hand: the structured dtype's fields, the shape, and the records.</summary>
-    private sealed partial record Npy(IReadOnlyList<(string Name, string Type)> Fields, int Height, int Width, byte[] Data)
-    {
-        public static Npy Parse(byte[] bytes)
-        {
-            Assert.Equal(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }, bytes[..8]);
-            var headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-            Assert.Equal(0, (10 + headerLength) % 64);
-            var header = Encoding.ASCII.GetString(bytes, 10, headerLength);
-            Assert.EndsWith("\n", header, StringComparison.Ordinal);
-            Assert.Contains("'fortran_order': False", header, StringComparison.Ordinal);
-            var fields = FieldPattern().Matches(header).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
-            var shape = ShapePattern().Match(header);
-            Assert.True(shape.Success, header);
-            var (height, width) = (int.Parse(shape.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(shape.Groups[2].Value, CultureInfo.InvariantCulture));
-            var data = bytes[(10 + headerLength)..];
-            Assert.Equal((long)height * width * fields.Sum(f => Size(f.Item2)), data.Length);
-            return new Npy(fields, height, width, data);
-        }
-
-        /// <summary>Field <paramref name="field"/> of record <paramref name="index"/> as a number.</summary>
-        public double Value(int index, int field)
-        {
-            var offset = (index * Fields.Sum(f => Size(f.Type))) + Fields.Take(field).Sum(f => Size(f.Type));
-            var at = Data.AsSpan(offset);
-            return Fields[field].Type switch
-            {
-                "|u1" => at[0],
-                "<u2" => BinaryPrimitives.ReadUInt16LittleEndian(at),
-                "<i2" => BinaryPrimitives.ReadInt16LittleEndian(at),
-                "<f4" => BinaryPrimitives.ReadSingleLittleEndian(at),
-                "<f8" => BinaryPrimitives.ReadDoubleLittleEndian(at),
-                var other => throw new InvalidOperationException($"Unexpected dtype {other}."),
-            };
-        }
-
-        private static int Size(string type) => int.Parse(type[2..], CultureInfo.InvariantCulture);
-
-        [GeneratedRegex(@"\('([^']+)', '([<>|][a-z]\d)'\)")]
-        private static partial Regex FieldPattern();
-
-        [GeneratedRegex(@"'shape': \((\d+), (\d+)\)")]
-        private static partial Regex ShapePattern();
     }
 }

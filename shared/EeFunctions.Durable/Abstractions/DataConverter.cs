@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace EeFunctions.Durable;
 
@@ -16,15 +17,23 @@ public abstract class DataConverter
     public virtual T? Deserialize<T>(string? data) => (T?)Deserialize(data, typeof(T));
 }
 
-/// <summary>The default converter: System.Text.Json with camelCase names (the web defaults).</summary>
+/// <summary>
+/// The default converter: System.Text.Json with camelCase names (the web defaults), and NaN/±Infinity written as the JSON
+/// strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>.
+/// </summary>
 public sealed class JsonDataConverter : DataConverter
 {
     private readonly JsonSerializerOptions _options;
 
-    /// <summary>Creates a converter with <paramref name="options"/>, or the web defaults (camelCase) when null.</summary>
+    /// <summary>Creates a converter with <paramref name="options"/>, or the defaults described on the class when null.</summary>
     public JsonDataConverter(JsonSerializerOptions? options = null)
     {
-        _options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        // Raster payloads carry no-data values and statistics that are NaN or infinite; plain JSON has no literal for them,
+        // so without named literals an orchestration or activity holding one fails when its payload is written.
+        _options = options ?? new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
     }
 
     /// <summary>A shared instance with the default options.</summary>

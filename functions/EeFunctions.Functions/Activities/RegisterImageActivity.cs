@@ -95,6 +95,9 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
             Geometry = AssetFootprint.Of(plans.Select(p => p.Layout)),
             Bands = imageBands,
             SizeBytes = plans.Sum(p => p.SourceBytes),
+
+            // Only external images list their tilesets (reference §4.6): where their pixels are read from.
+            Tilesets = external ? [.. spec.Tilesets.Select(t => new Tileset { Id = t.Id.Length == 0 ? null : t.Id, Sources = [new ImageSource { Uris = [t.Sources[0]] }] })] : null,
         };
         var image = new StoredImage(generation, [.. plans.Select(p => new StoredTileset(p.StoreId, p.Layout, p.CrsCode, external ? new ExternalPixels(p.Sources, p.VrtTemplate) : null))], [.. bands.Select(b => b with { TilesetId = plans.First(p => p.TilesetId == b.TilesetId).StoreId })]);
         return (asset, image);

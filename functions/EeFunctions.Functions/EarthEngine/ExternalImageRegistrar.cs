@@ -1,7 +1,6 @@
 using System.Globalization;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
-using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
 using EeFunctions.Functions.Activities;
 using EeFunctions.Functions.Orchestrations;
@@ -41,20 +40,7 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
             plans.Add(plan);
         }
 
-        var (described, image) = RegisterImageActivity.Describe(spec, DateTime.UtcNow.Ticks, plans, external: true);
-        var asset = new EarthEngineAsset
-        {
-            Type = described.Type,
-            Name = described.Name,
-            Id = described.Id,
-            UpdateTime = described.UpdateTime,
-            Properties = described.Properties,
-            StartTime = described.StartTime,
-            EndTime = described.EndTime,
-            Bands = described.Bands,
-            SizeBytes = described.SizeBytes,
-            Tilesets = [.. spec.Tilesets.Select(t => new Tileset { Id = t.Id.Length == 0 ? null : t.Id, Sources = [new ImageSource { Uris = [t.Sources[0]] }] })],
-        };
+        var (asset, image) = RegisterImageActivity.Describe(spec, DateTime.UtcNow.Ticks, plans, external: true);
         var replaced = await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, cancellationToken);
         if (replaced is { } generation)
         {

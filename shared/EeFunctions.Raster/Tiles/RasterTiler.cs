@@ -295,6 +295,7 @@ public sealed class RasterTiler
             ReadPixels(dataset, layout, first.X, first.Y, strip);
             ReadMasks(dataset, layout, first.X, first.Y, strip);
             MaskNaN(strip, layout);
+            LayoutNoDataMask.Apply(dataset, layout, strip);
             return strip;
         }
         catch

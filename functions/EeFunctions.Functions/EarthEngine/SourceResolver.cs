@@ -27,6 +27,7 @@ public sealed record SourceRead(SourceLocation Location, string GdalPath, long L
 public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader downloader, IOptions<EarthEngineOptions> options)
 {
     private readonly EarthEngineOptions _options = options.Value;
+    private long _lastVrtPrune;
 
     public SourceLocation Locate(string uri)
     {
@@ -155,7 +156,17 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
             paths.Add((await OpenAsync(source, cancellationToken)).GdalPath);
         }
 
-        return vrtTemplate is null ? paths[0] : SourceVrt.Write(vrtTemplate, paths, CacheDirectory());
+        if (vrtTemplate is null)
+        {
+            return paths[0];
+        }
+
+        PruneOldVrts();
+        var vrt = SourceVrt.Write(vrtTemplate, paths, CacheDirectory());
+
+        // A VRT in use is never old enough to be pruned (one over local copies keeps its name for as long as they do).
+        File.SetLastWriteTimeUtc(vrt, DateTime.UtcNow);
+        return vrt;
     }
 
     /// <summary>Fails if any source was replaced since its ETag was pinned (checked after its pixels were read).</summary>
@@ -214,6 +225,35 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
 
         PruneCache(keep: path);
         return path;
+    }
+
+    /// <summary>
+    /// VRTs are tiny but named by their content, which holds an hourly SAS: drop those not written for a day, looking
+    /// at most once an hour.
+    /// </summary>
+    private void PruneOldVrts()
+    {
+        var now = DateTime.UtcNow.Ticks;
+        var last = Interlocked.Read(ref _lastVrtPrune);
+        if (now - last < TimeSpan.TicksPerHour || Interlocked.CompareExchange(ref _lastVrtPrune, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var file in new DirectoryInfo(CacheDirectory()).EnumerateFiles("*.vrt"))
+        {
+            if (file.LastWriteTimeUtc < DateTime.UtcNow.AddDays(-1))
+            {
+                try
+                {
+                    file.Delete();
+                }
+                catch (IOException)
+                {
+                    // In use or already gone: the next prune looks again.
+                }
+            }
+        }
     }
 
     /// <summary>Keeps the local copies under <see cref="EarthEngineOptions.LocalCacheMaxBytes"/>, least recently written first out.</summary>

@@ -59,6 +59,62 @@ public sealed class ServiceProcessTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains("exited", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_start_cancelled_before_the_service_answers_leaves_no_process_behind()
+    {
+        var (settings, marker) = Marked(TestSettings.For(azurite));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ServiceProcess.StartAsync(settings, cts.Token));
+
+        Assert.Empty(ProcessesMarked(marker));
+    }
+
+    [Fact]
+    public async Task A_start_that_times_out_says_so_and_leaves_no_process_behind()
+    {
+        var (settings, marker) = Marked(TestSettings.For(azurite));
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => ServiceProcess.StartAsync(settings, TimeSpan.FromMilliseconds(300)));
+
+        Assert.Contains("/api/health", error.Message, StringComparison.Ordinal);
+        Assert.Empty(ProcessesMarked(marker));
+    }
+
+    /// <summary>Settings reach the process as environment variables, so a unique one finds it again in /proc.</summary>
+    private static (Dictionary<string, string> Settings, string Marker) Marked(Dictionary<string, string> settings)
+    {
+        var marker = "EEF_TEST_MARKER=" + Guid.NewGuid().ToString("N");
+        settings["EEF_TEST_MARKER"] = marker["EEF_TEST_MARKER=".Length..];
+        return (settings, marker);
+    }
+
+    private static List<int> ProcessesMarked(string marker)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(marker))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or another user's.
+            }
+        }
+
+        return found;
+    }
+
     private static async Task WaitForOutputAsync(ServiceProcess service, string text)
     {
         for (var i = 0; i < 300 && !service.Output.Contains(text, StringComparison.Ordinal); i++)

@@ -47,8 +47,18 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the service from the test's output folder (the test project must reference EeFunctions.Functions).</summary>
-    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken = default)
+    /// <summary>Starts the service and waits up to 60 s for it to answer; see the overload with a start timeout.</summary>
+    public static Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken = default) =>
+        StartAsync(settings, TimeSpan.FromSeconds(60), cancellationToken);
+
+    /// <summary>
+    /// Starts the service from the test's output folder (the test project must reference EeFunctions.Functions) and waits
+    /// until <c>/api/health</c> answers, for at most <paramref name="startTimeout"/>. When the start fails, is cancelled
+    /// or times out, the process is killed before the exception leaves, so no service outlives its test.
+    /// </summary>
+    /// <exception cref="TimeoutException">The service did not answer in time (the message holds its output).</exception>
+    public static async Task<ServiceProcess> StartAsync(
+        IReadOnlyDictionary<string, string> settings, TimeSpan startTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var dll = Path.Combine(AppContext.BaseDirectory, "EeFunctions.Functions.dll");
@@ -76,26 +86,49 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the service process.");
         var service = new ServiceProcess(process, port);
+        try
+        {
+            await service.WaitUntilAnsweringAsync(startTimeout, cancellationToken);
+            return service;
+        }
+        catch
+        {
+            // The caller never gets the service to dispose: a process left here would keep running (and holding its
+            // hub's leases) after the test run.
+            await service.CrashAsync();
+            service._process.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The service exited at start with code {process.ExitCode}:\n{service.Output}");
+                throw new InvalidOperationException($"The service exited at start with code {_process.ExitCode}:\n{Output}");
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"The service did not answer /api/health within {timeout.TotalSeconds:0.#} s:\n{Output}");
             }
 
             try
             {
-                using var response = await http.GetAsync(new Uri(service.BaseAddress, "/api/health"), cancellationToken);
-                return service;
+                using var response = await http.GetAsync(new Uri(BaseAddress, "/api/health"), cancellationToken);
+                return;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException)
             {
                 await Task.Delay(100, cancellationToken);
             }
-            catch (TaskCanceledException) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                // HttpClient's own 5 s timeout: the service is up but slow; ask again.
                 await Task.Delay(100, cancellationToken);
             }
         }

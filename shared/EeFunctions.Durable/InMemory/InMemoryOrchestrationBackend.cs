@@ -12,15 +12,21 @@ public sealed class InMemoryOrchestrationBackendOptions
 
     /// <summary>How long an early-arriving message waits before it is delivered again; default 1 second.</summary>
     public TimeSpan DeferralDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Deliveries of a message (abandoned episodes, expired activity locks) before it is poison and fails its instance or
+    /// activity with a <c>PoisonMessage</c> error; default 10, as the Azure Storage backend's <c>MaxDequeueCount</c>.
+    /// </summary>
+    public int MaxDeliveryCount { get; set; } = 10;
 }
 
 /// <summary>
 /// The backend in process memory: the fastest embedded mode and the test bed. It has the full semantics of a durable backend
-/// (atomic create with dedupe, atomic checkpoints, delayed timer messages, activity locks that expire and redeliver), but
-/// nothing survives the process.
+/// (atomic create with dedupe, atomic checkpoints, delayed timer messages, activity locks that expire and redeliver, a poison
+/// limit), but nothing survives the process.
 /// </summary>
 /// <remarks>One lock guards all state; every operation under it is short (list appends and channel writes).</remarks>
-public sealed class InMemoryOrchestrationBackend : IOrchestrationBackend, IDisposable
+public sealed partial class InMemoryOrchestrationBackend : IOrchestrationBackend, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, InstanceRecord> _instances = new(StringComparer.Ordinal);
@@ -39,6 +45,7 @@ public sealed class InMemoryOrchestrationBackend : IOrchestrationBackend, IDispo
     {
         _timeProvider = timeProvider ?? TimeProvider.System;
         _options = options ?? new InMemoryOrchestrationBackendOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDeliveryCount, 1, nameof(options));
         var sweepPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, Math.Min(_options.ActivityLockTimeout.Ticks / 4, TimeSpan.TicksPerSecond * 10)));
         _lockSweep = _timeProvider.CreateTimer(static state => ((InMemoryOrchestrationBackend)state!).SweepExpiredLocks(), this, sweepPeriod, sweepPeriod);
     }
@@ -117,9 +124,14 @@ public sealed class InMemoryOrchestrationBackend : IOrchestrationBackend, IDispo
                     continue;
                 }
 
-                record.Locked = true;
                 var messages = record.Pending;
                 record.Pending = [];
+                if (!DropPoisonLocked(record, messages))
+                {
+                    continue;
+                }
+
+                record.Locked = true;
                 return new OrchestrationWorkItem(record.InstanceId, messages, record.History, record.State, record);
             }
         }
@@ -139,6 +151,7 @@ public sealed class InMemoryOrchestrationBackend : IOrchestrationBackend, IDispo
                 return Task.FromResult(false);
             }
 
+            ForgetDeliveriesLocked(record, workItem.NewMessages);
             if (checkpoint.ReplacesHistory)
             {
                 record.History = [.. checkpoint.NewHistory];
@@ -206,6 +219,12 @@ public sealed class InMemoryOrchestrationBackend : IOrchestrationBackend, IDispo
     public async Task<ActivityWorkItem?> LockNextActivityWorkItemAsync(CancellationToken cancellationToken)
     {
         var queued = await _activities.Reader.ReadAsync(cancellationToken);
+        while (queued.DeliveryCount > _options.MaxDeliveryCount)
+        {
+            FailPoisonActivity(queued.Message, queued.DeliveryCount);
+            queued = await _activities.Reader.ReadAsync(cancellationToken);
+        }
+
         var locked = new LockedActivity(queued, Now + _options.ActivityLockTimeout);
         lock (_gate)
         {
@@ -565,6 +584,9 @@ public sealed class InMemoryOrchestrationBackend : IOrchestrationBackend, IDispo
         public bool Queued { get; set; }
 
         public bool Removed { get; set; }
+
+        /// <summary>Deliveries so far of the pending messages that were handed out and not consumed, by message id.</summary>
+        public Dictionary<string, int> Deliveries { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed record QueuedActivity(TaskMessage Message, int DeliveryCount);

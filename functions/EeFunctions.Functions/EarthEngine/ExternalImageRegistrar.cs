@@ -80,7 +80,17 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
     private async Task CheckCloudOptimizedAsync(SourceLocation source, CancellationToken cancellationToken)
     {
         var opened = await resolver.OpenAsync(source, cancellationToken);
-        var info = RasterInspector.Inspect(opened.GdalPath);
+        RasterInfo info;
+        try
+        {
+            // GDAL's range reads block: keep them off the request thread.
+            info = await Task.Run(() => RasterInspector.Inspect(opened.GdalPath), cancellationToken);
+        }
+        catch (GdalException ex)
+        {
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Source '{source.Uri}' cannot back an external image: GDAL cannot read it ({ex.Message}).");
+        }
+
         string? problem = null;
         if (info.Driver != "GTiff")
         {

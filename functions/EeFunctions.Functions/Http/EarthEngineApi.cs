@@ -63,8 +63,9 @@ public static partial class EarthEngineApi
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Logs.UnhandledError(logger, http.Request.Path, ex);
-            await WriteAsync(http, 500, ErrorEnvelope.From(EeStatusCode.Internal, "Internal error: " + ex.Message).ToJson());
+            Logs.UnhandledError(logger, http.TraceIdentifier, http.Request.Path, ex);
+            // The exception's text stays in the log: it may name storage URLs or internals the caller must not see.
+            await WriteAsync(http, 500, ErrorEnvelope.From(EeStatusCode.Internal, $"Internal error; the service log has the details under request id {http.TraceIdentifier}.").ToJson());
         }
     }
 
@@ -177,8 +178,8 @@ internal sealed class EeCall(HttpContext http, Match route)
 
 internal static partial class Logs
 {
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "Earth Engine request {Path} failed unexpectedly")]
-    public static partial void UnhandledError(ILogger logger, string path, Exception exception);
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "Earth Engine request {RequestId} {Path} failed unexpectedly")]
+    public static partial void UnhandledError(ILogger logger, string requestId, string path, Exception exception);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Operation {InstanceId}: import of {Asset} started")]
     public static partial void ImportStarted(ILogger logger, string instanceId, string asset);

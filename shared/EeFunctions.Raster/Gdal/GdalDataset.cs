@@ -247,5 +247,6 @@ internal sealed unsafe class GdalDataset : IDisposable
 
     public void Dispose() => _handle.Dispose();
 
-    internal static string DisplayPath(string path) => path.StartsWith("/vsimem/", StringComparison.Ordinal) ? "in-memory raster" : path;
+    /// <summary>A path as messages may show it: in-memory files unnamed, and URLs without their query (it holds a SAS).</summary>
+    internal static string DisplayPath(string path) => path.StartsWith("/vsimem/", StringComparison.Ordinal) ? "in-memory raster" : GdalErrors.WithoutQueries(path);
 }

@@ -9,7 +9,7 @@ namespace EeFunctions.Raster.Gdal;
 /// the first failure message of the current thread (often more telling than the last) and stops GDAL from
 /// printing to stderr; it never throws.
 /// </summary>
-internal static unsafe class GdalErrors
+internal static unsafe partial class GdalErrors
 {
     private const int CpleAppDefined = 1;
     private const int CpleFileIO = 3;
@@ -72,6 +72,15 @@ internal static unsafe class GdalErrors
         }
     }
 
+    /// <summary>
+    /// Drops the query of every http(s) URL in a text: GDAL's own messages name the URL it read, and a source's query is
+    /// a SAS that must not reach callers or logs.
+    /// </summary>
+    internal static string WithoutQueries(string text) => UrlQuery().Replace(text, "$1");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(https?://[^\s'""?]+)\?[^\s'""]*")]
+    private static partial System.Text.RegularExpressions.Regex UrlQuery();
+
     /// <summary>Builds the exception for the current thread's error and resets the state.</summary>
     internal static Exception Capture(string operation)
     {
@@ -86,7 +95,7 @@ internal static unsafe class GdalErrors
         }
 
         Reset();
-        message = string.IsNullOrWhiteSpace(message) ? "GDAL reported no message" : message.Trim();
+        message = string.IsNullOrWhiteSpace(message) ? "GDAL reported no message" : WithoutQueries(message.Trim());
         var text = $"{operation} failed: {message}";
         return number switch
         {

@@ -1,7 +1,7 @@
 namespace EeFunctions.Raster.Gdal;
 
 /// <summary>An OGR spatial reference (traditional GIS axis order: x = easting/longitude). Not thread-safe.</summary>
-internal sealed class SpatialReference : IDisposable
+internal sealed partial class SpatialReference : IDisposable
 {
     private IntPtr _handle;
 
@@ -9,9 +9,18 @@ internal sealed class SpatialReference : IDisposable
 
     public IntPtr Raw => _handle;
 
-    /// <summary>From WKT, "EPSG:n", PROJ strings or anything <c>OSRSetFromUserInput</c> accepts.</summary>
+    /// <summary>
+    /// From WKT, an authority code ("EPSG:n", "ESRI:n", an OGC URN) or a PROJ string. Nothing else reaches
+    /// <c>OSRSetFromUserInput</c>: it would also fetch a URL or read a file named by the caller.
+    /// </summary>
     public static SpatialReference FromUserInput(string definition)
     {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (!IsSafeDefinition(definition))
+        {
+            throw new ArgumentException($"Not a coordinate reference system: '{Shorten(definition)}' (give a code such as EPSG:4326, a WKT definition or a PROJ string).", nameof(definition));
+        }
+
         GdalRuntime.EnsureAvailable();
         GdalErrors.Reset();
         var handle = GdalApi.OSRNewSpatialReference(null);
@@ -27,6 +36,18 @@ internal sealed class SpatialReference : IDisposable
         GdalApi.OSRSetAxisMappingStrategy(handle, 0);
         return srs;
     }
+
+    /// <summary>Definitions GDAL resolves without network or file access.</summary>
+    internal static bool IsSafeDefinition(string definition)
+    {
+        var text = definition.Trim();
+        return SafeDefinition().IsMatch(text);
+    }
+
+    // Authority codes, OGC URNs and opengis.net CRS URLs (parsed locally), WKT (an upper-case keyword and '['), PROJ
+    // strings ('+proj=' without '+init=' file lookups).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?i:EPSG|ESRI|IAU_2015|OGC|CRS):[A-Za-z0-9_]{1,20}|(?i:urn:ogc:def:crs:)[A-Za-z0-9_]+:[0-9.]*:[A-Za-z0-9_]+|(?i:https?://www\.opengis\.net/def/crs/)[A-Za-z0-9_]+/[0-9.]+/[A-Za-z0-9_]+|[A-Z][A-Z0-9_]*\[[\s\S]*\]|\+proj=(?![\s\S]*\+init=)[^\n]*)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SafeDefinition();
 
     /// <summary>The EPSG code of the CRS itself (not of its base CRS), directly or by identification; else null.</summary>
     public int? EpsgCode()

@@ -296,6 +296,7 @@ public sealed class RasterTiler
             ReadMasks(dataset, layout, first.X, first.Y, strip);
             MaskNaN(strip, layout);
             LayoutNoDataMask.Apply(dataset, layout, strip);
+            SourceValueMask.Apply(dataset, layout, first.X, first.Y, strip);
             return strip;
         }
         catch

@@ -1,7 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace EeFunctions.Raster.Tiles;
 
 /// <summary>One band of a tileset: its name, pyramiding policy and the source's no-data value (if any).</summary>
-public sealed record TilesetBand(string Name, PyramidingPolicy Policy, double? NoData = null);
+/// <param name="MaskedValues">
+/// Source values masked besides GDAL's no-data (a GDAL band has only one): the tiler masks them after reading. Named
+/// literals are allowed so an infinite value survives a JSON round trip (the layout travels through durable inputs).
+/// </param>
+public sealed record TilesetBand(
+    string Name,
+    PyramidingPolicy Policy,
+    double? NoData = null,
+    [property: JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] IReadOnlyList<double>? MaskedValues = null);
 
 /// <summary>
 /// The pixel grid of a tileset and its pyramid. Level 0 is the source grid; level k has pixels 2^k times larger

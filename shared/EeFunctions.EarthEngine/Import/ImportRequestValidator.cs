@@ -29,7 +29,8 @@ public static partial class ImportRequestValidator
             throw new EarthEngineException(EeStatusCode.InvalidArgument, "mode VIRTUAL is not supported; use INGEST (or image:importExternal).");
         }
 
-        var tilesets = ValidateTilesets(manifest);
+        var skipMetadataRead = manifest.SkipMetadataRead ?? false;
+        var tilesets = ValidateTilesets(manifest, skipMetadataRead);
         var bands = ValidateBands(manifest, tilesets);
         var maskBands = ValidateMaskBands(manifest, tilesets, bands);
         ValidateTimes(manifest);
@@ -46,6 +47,7 @@ public static partial class ImportRequestValidator
             Bands = bands,
             DefaultPolicy = defaultPolicy,
             MissingData = manifest.MissingData?.Values,
+            SkipMetadataRead = skipMetadataRead,
             MaskBands = maskBands,
             PropertiesJson = manifest.Properties is null ? null : EeJson.Serialize(manifest.Properties),
             StartTime = manifest.StartTime,
@@ -53,7 +55,7 @@ public static partial class ImportRequestValidator
         };
     }
 
-    private static List<SpecTileset> ValidateTilesets(ImageManifest manifest)
+    private static List<SpecTileset> ValidateTilesets(ImageManifest manifest, bool skipMetadataRead)
     {
         if (manifest.Tilesets is not { Count: > 0 })
         {
@@ -92,8 +94,15 @@ public static partial class ImportRequestValidator
                 throw new EarthEngineException(EeStatusCode.InvalidArgument, $"{field}: subdatasetPrefix/subdatasetSuffix are not supported.");
             }
 
+            var dataType = ValidateDataType(tileset.DataType, field);
+            if (skipMetadataRead && (tileset.Crs is null || dataType is null))
+            {
+                throw Invalid($"{field}: with imageManifest.skipMetadataRead the tileset must give its crs and dataType, since the files' own are not read.");
+            }
+
             var uris = new List<string>();
             var transforms = new List<IReadOnlyList<double>?>();
+            var dimensions = new List<SpecDimensions?>();
             for (var s = 0; s < tileset.Sources.Count; s++)
             {
                 var source = tileset.Sources[s];
@@ -125,14 +134,37 @@ public static partial class ImportRequestValidator
                     throw Invalid($"{sourceField}.dimensions must be positive.");
                 }
 
+                if (skipMetadataRead && (source.AffineTransform is null || source.Dimensions is not { Width: > 0, Height: > 0 }))
+                {
+                    throw Invalid($"{sourceField}: with imageManifest.skipMetadataRead each source must give its affineTransform and dimensions (width and height), since the files' own are not read.");
+                }
+
+                // EE uses dimensions only with skipMetadataRead; otherwise the file's size stands.
+                dimensions.Add(skipMetadataRead ? new SpecDimensions(source.Dimensions!.Width!.Value, source.Dimensions.Height!.Value) : null);
+
                 uris.Add(uri);
             }
 
-            result.Add(new SpecTileset(id, uris, tileset.Crs, tileset.DataType is null or DataType.Unspecified ? null : tileset.DataType.ToString(), transforms.Any(t => t is not null) ? transforms : null));
+            result.Add(new SpecTileset(id, uris, tileset.Crs, dataType, transforms.Any(t => t is not null) ? transforms : null, skipMetadataRead ? dimensions : null));
         }
 
         return result;
     }
+
+    /// <summary>The proto name of a tileset's dataType, or null when unspecified; types the tiles cannot hold are refused.</summary>
+    private static string? ValidateDataType(DataType? type, string field) => type switch
+    {
+        null or DataType.Unspecified => null,
+        DataType.Int8 => throw Invalid($"{field}.dataType INT8 is not supported: tiles cannot store signed 8-bit pixels; use INT16 to keep the values."),
+        DataType.UInt8 => "UINT8",
+        DataType.Int16 => "INT16",
+        DataType.UInt16 => "UINT16",
+        DataType.Int32 => "INT32",
+        DataType.UInt32 => "UINT32",
+        DataType.Float => "FLOAT",
+        DataType.Double => "DOUBLE",
+        _ => throw Invalid($"{field}.dataType {type} is not a known data type."),
+    };
 
     private static List<SpecBand>? ValidateBands(ImageManifest manifest, List<SpecTileset> tilesets)
     {

@@ -20,8 +20,9 @@ public static class SourceVrt
     /// <param name="bandCount">How many bands of the sources the VRT exposes (fewer when the last is a mask band).</param>
     /// <param name="masks">Per exposed band: the mask band as (source placeholder index, 1-based band), or null.</param>
     /// <param name="maskOnly">Sources appended after the image's sources, used only as mask bands.</param>
+    /// <param name="coverageOnly">A mosaic's mask is only where sources lie, not their own masks (their no-data is not to be read).</param>
     public static string? Template(IReadOnlyList<(string Uri, RasterInfo Info)> sources, IReadOnlyList<string?> noData, string? crs, bool force = false,
-        int? bandCount = null, IReadOnlyList<(int Source, int Band)?>? masks = null, int maskOnly = 0)
+        int? bandCount = null, IReadOnlyList<(int Source, int Band)?>? masks = null, int maskOnly = 0, bool coverageOnly = false)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(noData);
@@ -117,9 +118,11 @@ public static class SourceVrt
             xml.Append("  <MaskBand><VRTRasterBand dataType=\"Byte\">\n");
             for (var s = 0; s < sources.Count; s++)
             {
-                xml.Append(ci, $"    <SimpleSource><SourceFilename relativeToVRT=\"0\">{{{{SOURCE:{s}}}}}</SourceFilename><SourceBand>mask,1</SourceBand>");
+                // Coverage only: band 1 scaled to the constant 255, so every pixel a source lies on is valid.
+                var (kind, band, scale) = coverageOnly ? ("ComplexSource", "1", "<ScaleOffset>255</ScaleOffset><ScaleRatio>0</ScaleRatio>") : ("SimpleSource", "mask,1", string.Empty);
+                xml.Append(ci, $"    <{kind}><SourceFilename relativeToVRT=\"0\">{{{{SOURCE:{s}}}}}</SourceFilename><SourceBand>{band}</SourceBand>");
                 xml.Append(ci, $"<SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{sources[s].Info.Width}\" ySize=\"{sources[s].Info.Height}\"/>");
-                xml.Append(ci, $"<DstRect xOff=\"{offsets[s].X - minX}\" yOff=\"{offsets[s].Y - minY}\" xSize=\"{sources[s].Info.Width}\" ySize=\"{sources[s].Info.Height}\"/></SimpleSource>\n");
+                xml.Append(ci, $"<DstRect xOff=\"{offsets[s].X - minX}\" yOff=\"{offsets[s].Y - minY}\" xSize=\"{sources[s].Info.Width}\" ySize=\"{sources[s].Info.Height}\"/>{scale}</{kind}>\n");
             }
 
             xml.Append("  </VRTRasterBand></MaskBand>\n");

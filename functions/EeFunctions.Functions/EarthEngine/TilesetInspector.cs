@@ -61,6 +61,11 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
                     info = info with { Transform = GeoTransform.FromArray([.. manifestTransform]) };
                 }
 
+                if (tileset.Dimensions?[s] is { } dimensions)
+                {
+                    info = ManifestMetadata.Apply(info, dimensions, uri, label);
+                }
+
                 sources.Add((location, path, info with { FileSize = info.FileSize ?? opened.Length }));
             }
 
@@ -77,18 +82,24 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
                 }
             }
 
+            var storedType = ManifestMetadata.StoredType(tileset.DataType);
+            if (storedType is not null && first.Info.Bands.FirstOrDefault(b => !b.DataType.IsSupported()) is { } unconvertible)
+            {
+                throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} cannot be stored as dataType {tileset.DataType}: source '{first.Location.Uri}' has {unconvertible.DataTypeName} pixels, which cannot be converted.");
+            }
+
             if (first.Info.CrsWkt is null && tileset.Crs is null)
             {
                 throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{first.Location.Uri}' of {label} has no CRS; give the tileset's crs in the manifest (for example \"crs\": \"EPSG:4326\").");
             }
 
-            // Manifest no-data per band of this tileset: a band's own, else the manifest's; [] means "ignore the file's".
+            // Manifest no-data per band of this tileset: the first value becomes GDAL's no-data (the tiler masks the
+            // rest); [] means "ignore the file's".
+            var missing = MissingValues(spec, tileset.Id, first.Info.BandCount);
             var overrides = new string?[first.Info.BandCount];
             for (var b = 0; b < overrides.Length; b++)
             {
-                var band = spec.Bands?.FirstOrDefault(x => x.TilesetId == tileset.Id && x.TilesetBandIndex == b);
-                var values = spec.Bands is null ? spec.MissingData : band?.MissingData;
-                overrides[b] = values is null ? null : values.Count == 0 ? string.Empty : values[0].ToString("R", CultureInfo.InvariantCulture);
+                overrides[b] = missing[b] is not { } values ? null : values.Count == 0 ? string.Empty : values[0].ToString("R", CultureInfo.InvariantCulture);
             }
 
             // Mask bands: the last band of a mask tileset is not an image band; it masks the bands the manifest names.
@@ -155,7 +166,7 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
 
             var anyMask = masks.Any(m => m is not null);
             var template = SourceVrt.Template(placeholders, overrides, first.Info.CrsWkt is null ? tileset.Crs : null, force: tileset.Transforms is not null || isMaskTileset || anyMask,
-                bandCount: isMaskTileset ? bandCount : null, masks: anyMask ? masks : null, maskOnly: maskOnly);
+                bandCount: isMaskTileset ? bandCount : null, masks: anyMask ? masks : null, maskOnly: maskOnly, coverageOnly: spec.SkipMetadataRead);
             var readPath = await resolver.TilesetPathAsync(locations, template, ct);
             var policies = new PyramidingPolicy[bandCount];
             for (var b = 0; b < bandCount; b++)
@@ -193,6 +204,8 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
                 layout = layout with { CrsWkt = tileset.Crs };
             }
 
+            layout = ManifestMetadata.Store(layout, storedType, MissingValues(spec, tileset.Id, layout.BandCount));
+
             var noData = layout.Bands.Select(b => b.NoData?.ToString("R", CultureInfo.InvariantCulture)).ToList();
             layout = layout with { Bands = [.. layout.Bands.Select(b => b.NoData is { } v && !double.IsFinite(v) ? b with { NoData = null } : b)] };
             var crsCode = first.Info.CrsWkt is null ? tileset.Crs : first.Info.EpsgCode is { } epsg ? string.Create(CultureInfo.InvariantCulture, $"EPSG:{epsg}") : null;
@@ -203,6 +216,19 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
         {
             throw new ImportFailedException(ex.Code, ex.Message);
         }
+    }
+
+    /// <summary>Per band of a tileset: the manifest's missing-data values (a band's own, else the manifest's), or null.</summary>
+    private static IReadOnlyList<double>?[] MissingValues(ImportSpec spec, string tilesetId, int bandCount)
+    {
+        var result = new IReadOnlyList<double>?[bandCount];
+        for (var b = 0; b < bandCount; b++)
+        {
+            var band = spec.Bands?.FirstOrDefault(x => x.TilesetId == tilesetId && x.TilesetBandIndex == b);
+            result[b] = spec.Bands is null ? spec.MissingData : band?.MissingData;
+        }
+
+        return result;
     }
 
     private static bool LooksLikeXml(byte[] head)

@@ -140,6 +140,27 @@ public sealed class ImportExternalTests(EeHostFixture host)
     }
 
     [Fact]
+    public async Task A_source_in_the_services_own_containers_is_refused_at_request_time()
+    {
+        using var client = host.Client(host.Token(Project));
+        foreach (var container in new[] { host.TilesContainer, host.StagingContainer, "eefunctionshub-largemessages" })
+        {
+            var uri = $"gs://{container}/tiles/other-project/img/1/t0/0/0/0.tif";
+            var (external, externalBody) = await ImportExternalAsync(client, EeApi.Manifest(Project, "own/external", uri));
+            var (import, importBody, response) = await EeApi.PostAsync(client, $"/v1/projects/{Project}/image:import", new JsonObject { ["imageManifest"] = EeApi.Manifest(Project, "own/import", uri) });
+            response.Dispose();
+
+            Assert.Equal(HttpStatusCode.BadRequest, external);
+            Assert.Equal(HttpStatusCode.BadRequest, import);
+            Assert.Contains($"service's own container '{container}'", externalBody!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Contains($"service's own container '{container}'", importBody!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        var (_, operations) = await EeApi.GetAsync(client, $"/v1/projects/{Project}/operations");
+        Assert.Empty(operations?["operations"]?.AsArray() ?? []);
+    }
+
+    [Fact]
     public async Task An_existing_asset_is_replaced_only_with_overwrite()
     {
         using var client = host.Client(host.Token(Project));

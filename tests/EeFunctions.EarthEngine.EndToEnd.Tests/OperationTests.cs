@@ -74,7 +74,7 @@ public sealed class OperationTests(EeHostFixture host)
 
         // The replaced generation outlives the flip by the grace period (reads under way), then goes.
         Assert.Equal(oldTiles.Count, oldTiles.Intersect(await host.TileBlobsAsync(Project, "ow/img")).Count());
-        await WaitForCompletedAsync($"retire-{EeFunctions.EarthEngine.Names.EeNames.InstanceId(Project, secondName.Split('/')[^1])}");
+        await WaitForCompletedAsync($"retire-{Project}-ow:img-{oldTiles[0].Split('/')[3]}");
         var newTiles = await host.TileBlobsAsync(Project, "ow/img");
         Assert.NotEmpty(newTiles);
         Assert.Empty(newTiles.Intersect(oldTiles));

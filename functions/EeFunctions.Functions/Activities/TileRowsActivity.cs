@@ -74,7 +74,9 @@ public sealed class CleanupImportActivity(EeStorage storage) : TaskActivity<Clea
         ArgumentNullException.ThrowIfNull(input);
         await storage.EnsureContainersAsync(context.CancellationToken);
         var deleted = await storage.Staging.DeletePrefixAsync(input.OperationId + "/", context.CancellationToken);
-        if (input.TileGeneration is { } generation)
+        // Never the generation the asset points at: a Register whose reply was lost may have flipped to it.
+        if (input.TileGeneration is { } generation
+            && (await storage.Catalog.GetAsync(input.Project, input.AssetKey.Replace(':', '/'), context.CancellationToken))?.Image?.Generation != generation)
         {
             deleted += await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(input.Project, input.AssetKey, generation), context.CancellationToken);
         }

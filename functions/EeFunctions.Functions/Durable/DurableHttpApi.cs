@@ -218,10 +218,7 @@ public static class DurableHttpApi
         {
             case DurableApiOperation.Terminate:
                 await client.TerminateInstanceAsync(instanceId, reason, cancellationToken);
-                foreach (var hook in http.RequestServices.GetServices<IDurableTerminationHook>())
-                {
-                    await hook.OnTerminatedAsync(state, cancellationToken);
-                }
+                await RunTerminationHooksAsync(http.RequestServices, state);
 
                 break;
             case DurableApiOperation.Suspend when state.RuntimeStatus == OrchestrationRuntimeStatus.Suspended:
@@ -237,6 +234,27 @@ public static class DurableHttpApi
         }
 
         return Results.Accepted();
+    }
+
+    /// <summary>
+    /// The terminate has happened, so the hooks run whatever the caller does next (no request token), and a hook that
+    /// fails is logged rather than turning the done terminate into a 500 that a retry (410) could never repair.
+    /// </summary>
+    private static async Task RunTerminationHooksAsync(IServiceProvider services, OrchestrationMetadata state)
+    {
+        foreach (var hook in services.GetServices<IDurableTerminationHook>())
+        {
+            try
+            {
+                await hook.OnTerminatedAsync(state, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // A hook's failure must not undo the answer to a terminate that succeeded.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                DurableHttpApiLogs.TerminationHookFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger("EeFunctions.Durable.HttpApi"), state.InstanceId, hook.GetType().Name, ex);
+            }
+        }
     }
 
     private static async Task<IResult> RestartAsync(HttpContext http, OrchestrationMetadata state, DurableTaskClient client, DurableHttpManagement management, CancellationToken cancellationToken)
@@ -365,4 +383,10 @@ public static class DurableHttpApi
 
     // Durable Functions answers errors as ASP.NET Web API's HttpError: {"Message": "..."} (PascalCase).
     private static IResult Error(int status, string message) => Results.Json(new Dictionary<string, string> { ["Message"] = message }, statusCode: status);
+}
+
+internal static partial class DurableHttpApiLogs
+{
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "Instance {InstanceId}: termination hook {Hook} failed; its cleanup did not start")]
+    public static partial void TerminationHookFailed(ILogger logger, string instanceId, string hook, Exception exception);
 }

@@ -36,6 +36,9 @@ public sealed class AssetEntity : ITableEntity
 
     public long Generation { get; set; }
 
+    /// <summary>The generation this one replaced, so a retried registration still reports it (its tiles must be retired).</summary>
+    public long? ReplacedGeneration { get; set; }
+
     public string Asset { get; set; } = string.Empty;
 
     public string? Image { get; set; }
@@ -97,7 +100,8 @@ public sealed class AssetCatalog(TableClient table)
             var current = existing.Value!;
             if (current.Generation == image.Generation && current.Type == "IMAGE")
             {
-                return null;
+                // This registration already happened (an activity runs at least once): report what it replaced then.
+                return current.ReplacedGeneration;
             }
 
             if (!overwrite)
@@ -112,6 +116,7 @@ public sealed class AssetCatalog(TableClient table)
 
             try
             {
+                entity.ReplacedGeneration = current.Generation;
                 await table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, cancellationToken);
                 return current.Generation;
             }

@@ -19,13 +19,26 @@ internal static class AssetFootprint
     {
         ArgumentNullException.ThrowIfNull(layouts);
         var grids = layouts.DistinctBy(l => (l.CrsWkt, l.Transform, l.Width, l.Height)).ToList();
-        var rings = grids.Select(RasterFootprint.Wgs84Polygon).OfType<IReadOnlyList<IReadOnlyList<(double Lon, double Lat)>>>().Select(p => p[0]).ToList();
+        var rings = grids.Select(Footprint).OfType<IReadOnlyList<IReadOnlyList<(double Lon, double Lat)>>>().Select(p => p[0]).ToList();
         return rings.Count switch
         {
             0 => null,
             1 => Polygon(rings[0]),
             _ => ConvexHull(rings.SelectMany(r => r)) is { Count: >= 4 } hull ? Polygon(hull) : null,
         };
+    }
+
+    /// <summary>A grid's footprint, or none when GDAL cannot compute it: a footprint must never fail an import that has tiled everything.</summary>
+    private static IReadOnlyList<IReadOnlyList<(double Lon, double Lat)>>? Footprint(TilesetLayout layout)
+    {
+        try
+        {
+            return RasterFootprint.Wgs84Polygon(layout);
+        }
+        catch (Exception ex) when (ex is GdalException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static JsonElement Polygon(IReadOnlyList<(double Lon, double Lat)> ring)

@@ -48,9 +48,11 @@ public sealed class EarthEngineOptions
     /// How long the tiles an overwrite replaced are kept after the flip, so a getPixels that read the old row still
     /// finds every tile it needs.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan ReplacedTilesGrace { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long after a Durable API terminate (and between sweeps) the import's staging and tiles are removed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan TerminatedCleanupDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest operations.wait.</summary>

@@ -1,10 +1,13 @@
 using System.Globalization;
+using EeFunctions.Durable;
+using EeFunctions.Durable.Client;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Names;
 using EeFunctions.Functions.Activities;
 using EeFunctions.Functions.Orchestrations;
 using EeFunctions.Raster;
+using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.EarthEngine;
 
@@ -14,8 +17,9 @@ namespace EeFunctions.Functions.EarthEngine;
 /// reading its headers in place; nothing is copied. The COG's ETag is pinned like EE pins the object generation, so a
 /// COG replaced later fails reads instead of serving other pixels.
 /// </summary>
-public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspector inspector, EeStorage storage)
+public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspector inspector, EeStorage storage, DurableTaskClient client, IOptions<EarthEngineOptions> options)
 {
+    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
     private static readonly int[] s_blockSizes = [256, 512, 1024, 2048];
 
     public async Task RegisterAsync(ImportSpec spec, CancellationToken cancellationToken)
@@ -44,8 +48,19 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
         var replaced = await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, cancellationToken);
         if (replaced is { } generation)
         {
-            // The image this one replaced may have been ingested: its tiles are no longer reachable.
-            await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(spec.Project, EeStorage.AssetKey(spec.AssetPath), generation), cancellationToken);
+            // The image this one replaced may have been ingested: its tiles go after the grace period, as on import,
+            // so reads under way still find them (and a caller going away does not leave them behind).
+            var assetKey = EeStorage.AssetKey(spec.AssetPath);
+            var leftovers = new ImportLeftoversInput(spec.Project, assetKey, generation, spec.OperationId, options.Value.ReplacedTilesGrace);
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, leftovers,
+                    new StartOrchestrationOptions(ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, assetKey, generation)) { DedupeStatuses = s_allStatuses }, CancellationToken.None);
+            }
+            catch (OrchestrationAlreadyExistsException)
+            {
+                // Already being retired.
+            }
         }
     }
 

@@ -29,7 +29,28 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
     private readonly EarthEngineOptions _options = options.Value;
     private long _lastVrtPrune;
 
+    /// <summary>
+    /// Where a source URI points. The service's own containers (tiles, staging, the task hub's) are refused: a caller
+    /// of one project must not ingest another project's tiles, staged downloads or orchestration state.
+    /// </summary>
     public SourceLocation Locate(string uri)
+    {
+        var location = LocateAny(uri);
+        if (location.Container is { } container && IsServiceContainer(container))
+        {
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Source '{uri}' is in the service's own container '{container}'; put sources in a container of their own.");
+        }
+
+        return location;
+    }
+
+    private bool IsServiceContainer(string container) =>
+        string.Equals(container, _options.TilesContainer, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(container, _options.StagingContainer, StringComparison.OrdinalIgnoreCase)
+        || container.EndsWith("-largemessages", StringComparison.OrdinalIgnoreCase)
+        || container.EndsWith("-leases", StringComparison.OrdinalIgnoreCase);
+
+    private SourceLocation LocateAny(string uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
         if (uri.StartsWith("gs://", StringComparison.Ordinal))

@@ -44,6 +44,12 @@ internal static class EeImageApi
             ParentsPerActivity = options.ParentsPerActivity,
             ReplacedTilesGrace = options.ReplacedTilesGrace,
         };
+        var resolver = call.Service<SourceResolver>();
+        foreach (var uri in spec.Tilesets.SelectMany(t => t.Sources))
+        {
+            resolver.Locate(uri);
+        }
+
         if (!spec.Overwrite && await call.Service<EeStorage>().Catalog.GetAsync(project, spec.AssetPath, call.Aborted) is not null)
         {
             throw new EarthEngineException(EeStatusCode.AlreadyExists, $"Cannot overwrite asset '{EeNames.AssetName(project, spec.AssetPath)}': it already exists (set overwrite to true to replace it).");

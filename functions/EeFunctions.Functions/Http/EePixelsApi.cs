@@ -94,10 +94,15 @@ internal static class EePixelsApi
     /// <summary>An external image's pixels, read in place from its COG (the version pinned at registration).</summary>
     private static async Task<PixelBlock> ReadExternalAsync(EeCall call, RasterReader reader, ExternalPixels external, TilesetLayout layout, TargetGrid grid)
     {
-        var path = await call.Service<SourceResolver>().TilesetPathAsync(external.Sources, external.VrtTemplate, call.Aborted);
+        var resolver = call.Service<SourceResolver>();
+        var path = await resolver.TilesetPathAsync(external.Sources, external.VrtTemplate, call.Aborted);
         try
         {
-            return await reader.ReadSourceAsync(path, layout, grid, call.Aborted);
+            var pixels = await reader.ReadSourceAsync(path, layout, grid, call.Aborted);
+
+            // Range reads see whatever the COG holds now: answer only if it is still the version registered.
+            await resolver.EnsureUnchangedAsync(external.Sources, call.Aborted);
+            return pixels;
         }
         catch (GdalException ex)
         {

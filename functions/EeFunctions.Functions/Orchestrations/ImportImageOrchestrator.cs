@@ -35,6 +35,7 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
         private readonly long _generation = context.CurrentUtcDateTime.Ticks;
         private readonly DateTimeOffset _startTime = new(context.CurrentUtcDateTime, TimeSpan.Zero);
         private readonly List<ImportStage> _stages = [];
+        private bool _registered;
 
         private string AssetName => EeNames.AssetName(spec.Project, spec.AssetPath);
 
@@ -81,13 +82,14 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
                 Complete("Pyramid");
                 Stage("Register", 0, 1, "Registering the asset");
                 var replaced = await Step(context.CallActivityAsync<long>(RegisterImageActivity.Name, new RegisterImageInput(spec, _generation, plans)));
+                _registered = true;
                 Complete("Register");
                 await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, _assetKey, null, spec.OperationId));
                 if (replaced >= 0)
                 {
                     // Not now: a read that found the old row may still be fetching its tiles.
                     var leftovers = new ImportLeftoversInput(spec.Project, _assetKey, replaced, spec.OperationId, spec.ReplacedTilesGrace);
-                    await context.CallActivityAsync<bool>(ScheduleLeftoversCleanupActivity.Name, new ScheduleLeftoversInput(ImportLeftoversOrchestrator.AfterOverwrite(context.InstanceId), leftovers));
+                    await context.CallActivityAsync<bool>(ScheduleLeftoversCleanupActivity.Name, new ScheduleLeftoversInput(ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, _assetKey, replaced), leftovers));
                 }
 
                 return new ImportOutcome(true, 0, null, AssetName, _startTime, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
@@ -106,8 +108,9 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
             }
         }
 
+        /// <summary>Removes staging and, unless the asset was registered with them, this import's tiles.</summary>
         private async Task CleanupAsync() =>
-            await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, _assetKey, _generation, spec.OperationId));
+            await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, _assetKey, _registered ? null : _generation, spec.OperationId));
 
         /// <summary>Awaits a step unless a cancel arrives first; then lets the step's activities drain and throws.</summary>
         private async Task<T> Step<T>(Task<T> work)

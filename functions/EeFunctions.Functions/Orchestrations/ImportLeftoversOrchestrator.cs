@@ -18,8 +18,9 @@ public sealed class ImportLeftoversOrchestrator : TaskOrchestrator<ImportLeftove
     /// <summary>The instance that cleans up after a terminated import (outside the EE operation prefix, so it lists as no operation).</summary>
     public static string AfterTerminate(string importInstanceId) => "cleanup-" + importInstanceId;
 
-    /// <summary>The instance that retires the generation an import's overwrite replaced.</summary>
-    public static string AfterOverwrite(string importInstanceId) => "retire-" + importInstanceId;
+    /// <summary>The instance that retires a generation an overwrite replaced (one per generation, whoever replaced it).</summary>
+    public static string AfterOverwrite(string project, string assetKey, long replacedGeneration) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"retire-{project}-{assetKey}-{replacedGeneration}");
 
     public override async Task<int> RunAsync(TaskOrchestrationContext context, ImportLeftoversInput input)
     {

@@ -86,6 +86,12 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
             }
         }
 
+        // Reads go straight to the COG through GDAL, which knows one no-data value a band (the VRT sets it).
+        if ((spec.MissingData?.Count ?? 0) > 1 || spec.Bands?.Any(b => (b.MissingData?.Count ?? 0) > 1) == true)
+        {
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, "imageManifest: missingData of an external image may hold one value a band (the COG is read as it is); ingest it with image:import to mask several values.");
+        }
+
         if (spec.MaskBands is { Count: > 0 })
         {
             throw new EarthEngineException(EeStatusCode.InvalidArgument, "imageManifest.maskBands is not supported for external images; use the COG's own mask or no-data.");

@@ -225,6 +225,8 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         var path = Path.Combine(CacheDirectory(), key + (extension.Length is > 0 and <= 6 ? extension : ".bin"));
         if (File.Exists(path))
         {
+            // A hit counts as a use: the prune drops the least recently used copies, not the oldest downloads.
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
             return path;
         }
 
@@ -277,10 +279,17 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         }
     }
 
-    /// <summary>Keeps the local copies under <see cref="EarthEngineOptions.LocalCacheMaxBytes"/>, least recently written first out.</summary>
+    /// <summary>
+    /// Keeps the local copies under <see cref="EarthEngineOptions.LocalCacheMaxBytes"/>, least recently used first out.
+    /// On Linux a copy GDAL has open stays readable after its deletion; one deleted between a hit and GDAL's open is
+    /// downloaded again by the next activity attempt.
+    /// </summary>
     private void PruneCache(string keep)
     {
-        var files = new DirectoryInfo(CacheDirectory()).GetFiles().OrderByDescending(f => f.LastWriteTimeUtc).ToList();
+        // Only finished copies: not VRTs, downloads or copies still being written (".tmp", "dl-").
+        var files = new DirectoryInfo(CacheDirectory()).GetFiles()
+            .Where(f => f.Extension is not (".vrt" or ".tmp") && !f.Name.StartsWith("dl-", StringComparison.Ordinal))
+            .OrderByDescending(f => f.LastWriteTimeUtc).ToList();
         long total = 0;
         foreach (var file in files)
         {
@@ -293,7 +302,7 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
                 }
                 catch (IOException)
                 {
-                    // Another worker is reading or replacing it; the next prune will see it again.
+                    // Already gone, or locked on a platform that locks open files: the next prune sees it again.
                 }
             }
         }

@@ -5,8 +5,8 @@ using EeFunctions.Functions.Orchestrations;
 namespace EeFunctions.Functions.Activities;
 
 /// <summary>
-/// One sweep of <see cref="ImportLeftoversOrchestrator"/>: the import's staging blobs, and a tile generation unless the
-/// catalogue points at it (a terminate that came after Register flipped the asset: those tiles are the asset's now).
+/// One sweep of <see cref="ImportLeftoversOrchestrator"/>: the import's staging blobs, and a tile generation that is
+/// no longer (or, for a terminated import, never will be) the asset's.
 /// </summary>
 [DurableTask(Name)]
 public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActivity<ImportLeftoversInput, int>
@@ -20,15 +20,26 @@ public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActi
         var ct = context.CancellationToken;
         await storage.EnsureContainersAsync(ct);
         var deleted = await storage.Staging.DeletePrefixAsync(input.OperationId + "/", ct);
-        if (input.TileGeneration is { } generation)
+        if (input.TileGeneration is { } generation && await MayDeleteAsync(input, generation, ct))
         {
-            var current = await storage.Catalog.GetAsync(input.Project, input.AssetKey.Replace(':', '/'), ct);
-            if (current?.Image?.Generation != generation)
-            {
-                deleted += await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(input.Project, input.AssetKey, generation), ct);
-            }
+            deleted += await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(input.Project, input.AssetKey, generation), ct);
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// A terminated import's generation goes only if the revoke wins its claim (a queued Register then fails instead of
+    /// pointing the asset at it); a replaced generation goes when the asset no longer points at it.
+    /// </summary>
+    private async Task<bool> MayDeleteAsync(ImportLeftoversInput input, long generation, CancellationToken ct)
+    {
+        if (input.Revoke)
+        {
+            return await storage.Claims.TryRevokeAsync(input.Project, input.AssetKey, generation, ct);
+        }
+
+        var current = await storage.Catalog.GetAsync(input.Project, input.AssetKey.Replace(':', '/'), ct);
+        return current?.Image?.Generation != generation;
     }
 }

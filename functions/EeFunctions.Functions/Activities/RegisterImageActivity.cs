@@ -27,6 +27,11 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
         ArgumentNullException.ThrowIfNull(input);
         var spec = input.Spec;
         var (asset, image) = Describe(spec, input.Generation, input.Plans);
+        if (!await storage.Claims.TryRegisterAsync(spec.Project, EeStorage.AssetKey(spec.AssetPath), input.Generation, context.CancellationToken))
+        {
+            throw new ImportFailedException(EeStatusCode.Aborted, "The import was terminated before it could register the asset; its tiles are being removed.");
+        }
+
         try
         {
             return await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, context.CancellationToken) ?? -1;

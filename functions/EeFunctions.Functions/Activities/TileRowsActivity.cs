@@ -20,6 +20,12 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
         var plan = input.Plan;
         try
         {
+            // A terminate's cleanup may have revoked this generation while the activity was queued: write nothing.
+            if (await storage.Claims.IsRevokedAsync(input.Project, input.AssetKey, input.Generation, context.CancellationToken))
+            {
+                return 0;
+            }
+
             var path = await resolver.TilesetPathAsync(plan.Sources, plan.VrtTemplate, context.CancellationToken);
             var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, plan.StoreId);
             var result = await tiler.TileRowsAsync(path, plan.Layout, key, storage.Tiles, input.FirstRow, input.RowCount, context.CancellationToken);
@@ -49,6 +55,11 @@ public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage) :
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+        if (await storage.Claims.IsRevokedAsync(input.Project, input.AssetKey, input.Generation, context.CancellationToken))
+        {
+            return 0;
+        }
+
         var layout = input.Plan.Layout;
         var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, input.Plan.StoreId);
         var columns = layout.Columns(input.Level);

@@ -21,9 +21,13 @@ public sealed class EeStorage
         Tiles = new BlobTileStore(_tiles);
         Staging = new BlobTileStore(_staging);
         Catalog = new AssetCatalog(tables.GetTableClient(options.Value.AssetsTable));
+        Claims = new GenerationClaims(tables.GetTableClient(options.Value.AssetsTable));
     }
 
     public AssetCatalog Catalog { get; }
+
+    /// <summary>Who owns a tile generation: the import's Register or a terminate's cleanup.</summary>
+    public GenerationClaims Claims { get; }
 
     public BlobTileStore Tiles { get; }
 

@@ -21,7 +21,7 @@ public sealed class ImportTerminationHook(DurableTaskClient client, IOptions<Ear
         }
 
         var progress = instance.ReadCustomStatusAs<ImportProgress>();
-        var input = new ImportLeftoversInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay);
+        var input = new ImportLeftoversInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay, Revoke: true);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, input,

@@ -28,7 +28,8 @@ public sealed record ImportStage(string DisplayName, long CompleteWorkUnits, lon
 public sealed record ImportProgress(string State, double Progress, IReadOnlyList<ImportStage> Stages, DateTimeOffset? StartTime, long? Generation = null);
 
 /// <summary>What an import left to remove later: its staging blobs and a tile generation (the replaced one, or the one a terminated import was writing).</summary>
-public sealed record ImportLeftoversInput(string Project, string AssetKey, long? TileGeneration, string OperationId, TimeSpan Delay);
+/// <remarks><paramref name="Revoke"/>: the generation belongs to a terminated import, so it is fenced off from a Register still queued.</remarks>
+public sealed record ImportLeftoversInput(string Project, string AssetKey, long? TileGeneration, string OperationId, TimeSpan Delay, bool Revoke = false);
 
 /// <summary>Starts the leftovers cleanup <paramref name="Leftovers"/> as instance <paramref name="InstanceId"/>.</summary>
 public sealed record ScheduleLeftoversInput(string InstanceId, ImportLeftoversInput Leftovers);

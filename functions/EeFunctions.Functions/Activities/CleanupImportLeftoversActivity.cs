@@ -19,7 +19,7 @@ public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActi
         ArgumentNullException.ThrowIfNull(input);
         var ct = context.CancellationToken;
         await storage.EnsureContainersAsync(ct);
-        var deleted = await storage.Staging.DeletePrefixAsync(input.OperationId + "/", ct);
+        var deleted = input.OperationId is null ? 0 : await storage.Staging.DeletePrefixAsync(input.OperationId + "/", ct);
         if (input.TileGeneration is { } generation && await MayDeleteAsync(input, generation, ct))
         {
             deleted += await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(input.Project, input.AssetKey, generation), ct);

@@ -1,17 +1,23 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using EeFunctions.Durable.Client;
+using EeFunctions.Durable;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
 using EeFunctions.Functions.EarthEngine;
+using EeFunctions.Functions.Orchestrations;
+using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.Http;
 
 /// <summary>Assets get, listAssets (a folder, a collection or the project root) and delete.</summary>
 internal static class EeAssetsApi
 {
+    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
+
     /// <summary>listAssets page sizes as Earth Engine: up to 1000 assets in the full view, 10000 in the basic one.</summary>
     private const int MaxPageSize = 1000;
     private const int MaxBasicPageSize = 10000;
@@ -71,9 +77,11 @@ internal static class EeAssetsApi
     }
 
     /// <summary>
-    /// Deletes an asset: the row first, under its ETag, so readers stop finding it before any tile goes; then every
-    /// tile generation up to the deleted one. Newer generations are an import of the same name still writing, and
-    /// stay. A folder or collection only when empty. Answers <c>{}</c> as Earth Engine.
+    /// Deletes an asset: the row first, under its ETag, so readers stop finding it before any tile goes; then its tile
+    /// generation, <see cref="EarthEngineOptions.ReplacedTilesGrace"/> later (reads that found the row still find their
+    /// tiles; the deletion is durable, so neither a caller going away nor a restart leaves tiles behind). Only that
+    /// generation: another import of the same name keeps its own. A folder or collection only when empty. Answers
+    /// <c>{}</c> as Earth Engine.
     /// </summary>
     public static async Task DeleteAsync(EeCall call)
     {
@@ -81,32 +89,23 @@ internal static class EeAssetsApi
         var path = ValidPath(call, call.Group("path"));
         var storage = call.Service<EeStorage>();
         var deleted = await storage.Catalog.DeleteAsync(call.Project, path, call.Aborted);
-        if (deleted.Image is { } image)
+        if (deleted.Image is { } image && image.Tilesets.Any(t => t.External is null))
         {
-            await DeleteTilesAsync(storage, call.Project, path, image.Generation, call.Aborted);
-        }
-
-        await EarthEngineApi.WriteAsync(call.Http, 200, "{}");
-    }
-
-    private static async Task DeleteTilesAsync(EeStorage storage, string project, string path, long upToGeneration, CancellationToken cancellationToken)
-    {
-        await storage.EnsureContainersAsync(cancellationToken);
-        var container = storage.Tiles.Container;
-        var prefix = $"tiles/{project}/{EeStorage.AssetKey(path)}/";
-        var names = new List<string>();
-        await foreach (var item in container.GetBlobsAsync(prefix: prefix, cancellationToken: cancellationToken))
-        {
-            var generation = item.Name.AsSpan(prefix.Length);
-            var slash = generation.IndexOf('/');
-            if (slash > 0 && long.TryParse(generation[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var g) && g <= upToGeneration)
+            var assetKey = EeStorage.AssetKey(path);
+            var grace = call.Service<IOptions<EarthEngineOptions>>().Value.ReplacedTilesGrace;
+            var leftovers = new ImportLeftoversInput(call.Project, assetKey, image.Generation, null, grace);
+            try
             {
-                names.Add(item.Name);
+                await call.Service<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, leftovers,
+                    new StartOrchestrationOptions(ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation)) { DedupeStatuses = s_allStatuses }, CancellationToken.None);
+            }
+            catch (OrchestrationAlreadyExistsException)
+            {
+                // Already being retired.
             }
         }
 
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (name, ct) =>
-            await container.GetBlobClient(name).DeleteIfExistsAsync(cancellationToken: ct));
+        await EarthEngineApi.WriteAsync(call.Http, 200, "{}");
     }
 
     /// <summary>The asset path of a route, checked as a name; a malformed one names no asset, so NOT_FOUND.</summary>

@@ -27,9 +27,9 @@ public sealed record ImportStage(string DisplayName, long CompleteWorkUnits, lon
 /// <remarks><paramref name="Generation"/> is the tile generation being written, so a terminated import's tiles can be found.</remarks>
 public sealed record ImportProgress(string State, double Progress, IReadOnlyList<ImportStage> Stages, DateTimeOffset? StartTime, long? Generation = null);
 
-/// <summary>What an import left to remove later: its staging blobs and a tile generation (the replaced one, or the one a terminated import was writing).</summary>
+/// <summary>What is left to remove later: an import's staging blobs (no operation: none) and a tile generation (replaced, deleted, or a terminated import's).</summary>
 /// <remarks><paramref name="Revoke"/>: the generation belongs to a terminated import, so it is fenced off from a Register still queued.</remarks>
-public sealed record ImportLeftoversInput(string Project, string AssetKey, long? TileGeneration, string OperationId, TimeSpan Delay, bool Revoke = false);
+public sealed record ImportLeftoversInput(string Project, string AssetKey, long? TileGeneration, string? OperationId, TimeSpan Delay, bool Revoke = false);
 
 /// <summary>Starts the leftovers cleanup <paramref name="Leftovers"/> as instance <paramref name="InstanceId"/>.</summary>
 public sealed record ScheduleLeftoversInput(string InstanceId, ImportLeftoversInput Leftovers);

@@ -89,7 +89,14 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
             {
                 await downloader.DownloadAsync(new Uri(uri), temp, cancellationToken);
                 await using var stream = File.OpenRead(temp);
-                await blob.UploadAsync(stream, overwrite: true, cancellationToken);
+
+                // Created once: two activities staging the same source (a mask tileset is also its own tileset) must
+                // not replace the blob under each other's pinned ETag.
+                await blob.UploadAsync(stream, overwrite: false, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Staged by the other activity first: use that copy.
             }
             finally
             {

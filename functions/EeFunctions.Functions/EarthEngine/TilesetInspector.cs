@@ -29,8 +29,7 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
                 var location = resolver.Locate(uri);
                 if (!location.IsBlob)
                 {
-                    var extension = Path.GetExtension(new Uri(uri).AbsolutePath);
-                    location = await resolver.StageAsync(uri, string.Create(CultureInfo.InvariantCulture, $"{spec.OperationId}/{tilesetIndex}-{s}{(extension.Length is > 0 and <= 6 ? extension : ".tif")}"), ct);
+                    location = await resolver.StageAsync(uri, StagingBlob(spec, tilesetIndex, s, uri), ct);
                 }
 
                 var opened = await resolver.OpenAsync(location, ct);
@@ -45,7 +44,8 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
                         throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is XML (such as a VRT); only image files (GeoTIFF, PNG, JPEG) can be ingested.");
                     }
 
-                    info = RasterInspector.Inspect(path);
+                    // GDAL's range reads block: off the caller's thread (importExternal runs this in a request).
+                    info = await Task.Run(() => RasterInspector.Inspect(path), ct);
                     if (info.Driver is not ("GTiff" or "COG" or "PNG" or "JPEG"))
                     {
                         throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Source '{uri}' of {label} is a {info.Driver} file; only GeoTIFF, PNG and JPEG files can be ingested.");
@@ -145,12 +145,23 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
                     var maskLocation = resolver.Locate(maskTileset.Sources[0]);
                     if (!maskLocation.IsBlob)
                     {
-                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask tileset '{mask.TilesetId}': an http(s) source cannot mask another tileset; put the mask band last in the same file.");
+                        // The same staging blob the mask tileset's own inspection uses, created once by whichever comes first.
+                        var maskIndex = spec.Tilesets.ToList().FindIndex(t => t.Id == mask.TilesetId);
+                        maskLocation = await resolver.StageAsync(maskTileset.Sources[0], StagingBlob(spec, maskIndex, 0, maskTileset.Sources[0]), ct);
                     }
 
                     var maskOpened = await resolver.OpenAsync(maskLocation, ct);
                     maskLocation = maskOpened.Location;
-                    var maskInfo = RasterInspector.Inspect(maskOpened.GdalPath);
+                    RasterInfo maskInfo;
+                    try
+                    {
+                        maskInfo = await Task.Run(() => RasterInspector.Inspect(maskOpened.GdalPath), ct);
+                    }
+                    catch (GdalException ex)
+                    {
+                        throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask source '{maskLocation.Uri}' is not a raster GDAL can read: {ex.Message}");
+                    }
+
                     if (maskInfo.Width != first.Info.Width || maskInfo.Height != first.Info.Height || maskInfo.Transform != first.Info.Transform)
                     {
                         throw new ImportFailedException(EeStatusCode.InvalidArgument, $"Mask source '{maskLocation.Uri}' does not match source '{first.Location.Uri}': a mask must have the same size and georeferencing.");
@@ -192,7 +203,7 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
             TilesetLayout layout;
             try
             {
-                layout = tiler.CreateLayout(readPath, policies);
+                layout = await Task.Run(() => tiler.CreateLayout(readPath, policies), ct);
             }
             catch (Exception ex) when (ex is GdalException or RasterLimitExceededException)
             {
@@ -229,6 +240,13 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
         }
 
         return result;
+    }
+
+    /// <summary>Where an http(s) source of a tileset is staged: one blob per (operation, tileset, source).</summary>
+    private static string StagingBlob(ImportSpec spec, int tilesetIndex, int sourceIndex, string uri)
+    {
+        var extension = Path.GetExtension(new Uri(uri).AbsolutePath);
+        return string.Create(CultureInfo.InvariantCulture, $"{spec.OperationId}/{tilesetIndex}-{sourceIndex}{(extension.Length is > 0 and <= 6 ? extension : ".tif")}");
     }
 
     private static bool LooksLikeXml(byte[] head)

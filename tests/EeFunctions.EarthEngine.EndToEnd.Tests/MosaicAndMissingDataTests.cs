@@ -140,6 +140,43 @@ public sealed class MosaicAndMissingDataTests(EeHostFixture host)
     }
 
     [Fact]
+    public async Task In_a_mosaic_the_last_band_of_each_source_masks_its_own_pixels_and_gaps_stay_masked()
+    {
+        var left = await UploadPieceAsync("RGBA.byte.tif", "rgba-left.tif", 0, 0, 400, 718);
+        var right = await UploadPieceAsync("RGBA.byte.tif", "rgba-right.tif", 450, 0, 341, 718);
+        using var client = host.Client(host.Token(Project));
+        var manifest = EeApi.Manifest(Project, "mask/mosaic", left);
+        manifest["tilesets"]![0]!["sources"]!.AsArray().Add(new JsonObject { ["uris"] = new JsonArray(right) });
+        manifest["maskBands"] = new JsonArray(new JsonObject { ["tilesetId"] = "ts" });
+
+        var done = await EeApi.PollAsync(client, (await EeApi.ImportAsync(client, Project, manifest))["name"]!.GetValue<string>());
+
+        Assert.True(EeApi.State(done) == "SUCCEEDED", done.ToJsonString());
+        var output = await PixelAssert.GetPixelsAsync(client, $"projects/{Project}/assets/mask/mosaic");
+        try
+        {
+            var alpha = GdalTool.Read(TestData.Raster("RGBA.byte.tif"), "4");
+            Assert.Contains(alpha.Values, v => v == 0);
+            for (var b = 1; b <= 3; b++)
+            {
+                var source = GdalTool.Read(TestData.Raster("RGBA.byte.tif"), $"{b}");
+                var actual = GdalTool.Read(output, $"{b}");
+                Assert.Equal((791, 718), (actual.Width, actual.Height));
+                for (var i = 0; i < source.Values.Length; i++)
+                {
+                    var x = i % 791;
+                    var covered = x < 400 || x >= 450;
+                    Assert.Equal(covered && alpha.Values[i] != 0 ? source.Values[i] : 0, actual.Values[i]);
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
     public async Task A_VRT_source_is_refused_before_GDAL_follows_it()
     {
         var blob = host.Sources.GetBlobClient("evil.tif");

@@ -18,7 +18,7 @@ public static class SourceVrt
     /// <param name="noData">Per band: null keeps the file's no-data, empty means none, else the value (invariant text).</param>
     /// <param name="force">Write a VRT even for one source without overrides (e.g. its transform comes from the manifest).</param>
     /// <param name="bandCount">How many bands of the sources the VRT exposes (fewer when the last is a mask band).</param>
-    /// <param name="masks">Per exposed band: the mask band as (source placeholder index, 1-based band), or null.</param>
+    /// <param name="masks">Per exposed band: the mask band as (source placeholder index, 1-based band), or null; a negative index means that band of every source, each where it lies.</param>
     /// <param name="maskOnly">Sources appended after the image's sources, used only as mask bands.</param>
     /// <param name="coverageOnly">A mosaic's mask is only where sources lie, not their own masks (their no-data is not to be read).</param>
     public static string? Template(IReadOnlyList<(string Uri, RasterInfo Info)> sources, IReadOnlyList<string?> noData, string? crs, bool force = false,
@@ -99,7 +99,20 @@ public static class SourceVrt
                 xml.Append(ci, $"<DstRect xOff=\"{offsets[s].X - minX}\" yOff=\"{offsets[s].Y - minY}\" xSize=\"{sources[s].Info.Width}\" ySize=\"{sources[s].Info.Height}\"/></SimpleSource>\n");
             }
 
-            if (masks?[b] is { } mask)
+            if (masks?[b] is { Source: < 0 } everySource)
+            {
+                // A mosaic whose files carry their mask as the last band: each file's mask where it lies, 0 where none does.
+                xml.Append("    <MaskBand><VRTRasterBand dataType=\"Byte\">");
+                for (var s = 0; s < sources.Count; s++)
+                {
+                    xml.Append(ci, $"<SimpleSource><SourceFilename relativeToVRT=\"0\">{{{{SOURCE:{s}}}}}</SourceFilename><SourceBand>{everySource.Band}</SourceBand>");
+                    xml.Append(ci, $"<SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{sources[s].Info.Width}\" ySize=\"{sources[s].Info.Height}\"/>");
+                    xml.Append(ci, $"<DstRect xOff=\"{offsets[s].X - minX}\" yOff=\"{offsets[s].Y - minY}\" xSize=\"{sources[s].Info.Width}\" ySize=\"{sources[s].Info.Height}\"/></SimpleSource>");
+                }
+
+                xml.Append("</VRTRasterBand></MaskBand>\n");
+            }
+            else if (masks?[b] is { } mask)
             {
                 var info = all[mask.Source].Info;
                 var offset = mask.Source < sources.Count ? offsets[mask.Source] : (X: minX, Y: minY);

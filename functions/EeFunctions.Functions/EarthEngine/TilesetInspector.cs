@@ -123,15 +123,16 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
                     continue;
                 }
 
-                if (sources.Count > 1)
-                {
-                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} has several sources; mask bands are supported for single-source tilesets only.");
-                }
-
                 if (mask.TilesetId == tileset.Id)
                 {
-                    masks[b] = (0, first.Info.BandCount);
+                    // Every source's last band masks that source's pixels (a mosaic of files with an alpha band).
+                    masks[b] = (sources.Count > 1 ? -1 : 0, first.Info.BandCount);
                     continue;
+                }
+
+                if (sources.Count > 1)
+                {
+                    throw new ImportFailedException(EeStatusCode.InvalidArgument, $"{label} has several sources; a separate mask tileset can mask a single-source tileset only (put each file's mask band last in that file instead).");
                 }
 
                 var maskTileset = spec.Tilesets.First(t => t.Id == mask.TilesetId);

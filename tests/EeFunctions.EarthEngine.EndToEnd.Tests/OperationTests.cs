@@ -154,6 +154,8 @@ public sealed class OperationTests(EeHostFixture host)
         var (status, body, response) = await EeApi.PostAsync(client, $"/v1/{name}:cancel", new JsonObject());
         response.Dispose();
         Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
+        var (_, right) = await EeApi.GetAsync(client, $"/v1/{name}");
+        Assert.True(EeApi.State(right!) is "CANCELLING" or "CANCELLED", right!.ToJsonString());
         var done = await EeApi.PollAsync(client, name);
         Assert.True(EeApi.State(done) == "CANCELLED", done.ToJsonString());
         Assert.Equal(1, done["error"]!["code"]!.GetValue<int>());

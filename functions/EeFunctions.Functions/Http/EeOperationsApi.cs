@@ -91,10 +91,31 @@ internal static partial class EeOperationsApi
         {
             var logger = call.Service<ILoggerFactory>().CreateLogger("EeFunctions.EarthEngine");
             Logs.CancelRequested(logger, metadata.InstanceId);
-            await call.Service<DurableTaskClient>().RaiseEventAsync(metadata.InstanceId, ImportImageOrchestrator.CancelEvent, null, call.Aborted);
+            var client = call.Service<DurableTaskClient>();
+            await client.RaiseEventAsync(metadata.InstanceId, ImportImageOrchestrator.CancelEvent, null, call.Aborted);
+            await AwaitCancellingAsync(client, metadata.InstanceId, call.Aborted);
         }
 
         await EarthEngineApi.WriteAsync(call.Http, 200, "{}");
+    }
+
+    /// <summary>
+    /// Waits (briefly) until the import has taken the cancel in, so an operations.get right after the cancel shows
+    /// CANCELLING as Earth Engine's does; the cancel stands either way.
+    /// </summary>
+    private static async Task AwaitCancellingAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(5);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var state = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+            if (state is null || state.IsCompleted || OperationView.From(state).Metadata?.State == OperationState.Cancelling)
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     public static async Task DeleteAsync(EeCall call)

@@ -65,7 +65,7 @@ public static class RegionWindow
         using var _ = SpatialReference.FromUserInput(definition);
     }
 
-    private static unsafe List<(double X, double Y)> Project(IReadOnlyList<(double X, double Y)> points, string from, string to)
+    private static List<(double X, double Y)> Project(IReadOnlyList<(double X, double Y)> points, string from, string to)
     {
         using var source = SpatialReference.FromUserInput(from);
         using var target = SpatialReference.FromUserInput(to);
@@ -74,30 +74,7 @@ public static class RegionWindow
             return [.. points];
         }
 
-        GdalErrors.Reset();
-        var transformation = GdalApi.OCTNewCoordinateTransformation(source.Raw, target.Raw);
-        if (transformation == IntPtr.Zero)
-        {
-            throw GdalErrors.Capture("Transforming the region into the output CRS");
-        }
-
-        try
-        {
-            var xs = points.Select(p => p.X).ToArray();
-            var ys = points.Select(p => p.Y).ToArray();
-            fixed (double* x = xs)
-            fixed (double* y = ys)
-            {
-                // Points that fail to transform come back as infinity and are dropped by the caller.
-                _ = GdalApi.OCTTransform(transformation, xs.Length, x, y, null);
-            }
-
-            GdalErrors.Reset();
-            return [.. xs.Zip(ys)];
-        }
-        finally
-        {
-            GdalApi.OCTDestroyCoordinateTransformation(transformation);
-        }
+        // Points that fail to transform come back as infinity and are dropped by the caller.
+        return [.. CoordinateTransform.Apply(source, target, [.. points], "Transforming the region into the output CRS")];
     }
 }

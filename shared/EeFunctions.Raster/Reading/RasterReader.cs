@@ -160,29 +160,8 @@ public sealed class RasterReader
             }
         }
 
-        MaskNaN(region, layout);
+        RasterTiler.MaskNaN(region, layout);
         return region;
-    }
-
-    private static void MaskNaN(PixelBlock block, TilesetLayout layout)
-    {
-        if (layout.DataType.IsInteger())
-        {
-            return;
-        }
-
-        for (var b = 0; b < block.BandCount; b++)
-        {
-            var mask = block.MaskBand(layout.MaskPerBand ? b : 0);
-            for (var i = 0; i < mask.Length; i++)
-            {
-                var nan = layout.DataType == RasterDataType.Float32 ? float.IsNaN(block.Band<float>(b)[i]) : double.IsNaN(block.Band<double>(b)[i]);
-                if (nan)
-                {
-                    mask[i] = 0;
-                }
-            }
-        }
     }
 
     /// <summary>Which level a grid reads from, and whether it is a pixel-for-pixel copy of that level.</summary>

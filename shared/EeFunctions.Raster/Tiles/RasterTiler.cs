@@ -372,7 +372,7 @@ public sealed class RasterTiler
     }
 
     /// <summary>NaN cannot be averaged or compared: float pixels that are NaN are masked.</summary>
-    private static void MaskNaN(PixelBlock block, TilesetLayout layout)
+    internal static void MaskNaN(PixelBlock block, TilesetLayout layout)
     {
         if (layout.DataType.IsInteger())
         {

@@ -13,14 +13,19 @@ public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActi
 {
     public const string Name = "EeImport.CleanupLeftovers";
 
-    public override async Task<int> RunAsync(TaskActivityContext context, ImportLeftoversInput input)
+    public override Task<int> RunAsync(TaskActivityContext context, ImportLeftoversInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        return RemoveAsync(storage, input, context.CancellationToken);
+    }
+
+    /// <summary>Removes the staging blobs and, when it may go, the tile generation; returns how many blobs went.</summary>
+    internal static async Task<int> RemoveAsync(EeStorage storage, ImportLeftoversInput input, CancellationToken ct)
+    {
         await storage.EnsureContainersAsync(ct);
         var deleted = input.OperationId is null ? 0 : await storage.Staging.DeletePrefixAsync(input.OperationId + "/", ct);
-        if (input.TileGeneration is { } generation && await MayDeleteAsync(input, generation, ct))
+        if (input.TileGeneration is { } generation && await MayDeleteAsync(storage, input, generation, ct))
         {
             deleted += await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(input.Project, input.AssetKey, generation), ct);
         }
@@ -30,9 +35,10 @@ public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActi
 
     /// <summary>
     /// A terminated import's generation goes only if the revoke wins its claim (a queued Register then fails instead of
-    /// pointing the asset at it); a replaced generation goes when the asset no longer points at it.
+    /// pointing the asset at it); any other generation goes when the asset does not point at it (a Register whose reply
+    /// was lost may have flipped to it).
     /// </summary>
-    private async Task<bool> MayDeleteAsync(ImportLeftoversInput input, long generation, CancellationToken ct)
+    private static async Task<bool> MayDeleteAsync(EeStorage storage, ImportLeftoversInput input, long generation, CancellationToken ct)
     {
         if (input.Revoke)
         {

@@ -79,19 +79,11 @@ public sealed class CleanupImportActivity(EeStorage storage) : TaskActivity<Clea
 {
     public const string Name = "EeImport.Cleanup";
 
-    public override async Task<int> RunAsync(TaskActivityContext context, CleanupImportInput input)
+    public override Task<int> RunAsync(TaskActivityContext context, CleanupImportInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        await storage.EnsureContainersAsync(context.CancellationToken);
-        var deleted = await storage.Staging.DeletePrefixAsync(input.OperationId + "/", context.CancellationToken);
-        // Never the generation the asset points at: a Register whose reply was lost may have flipped to it.
-        if (input.TileGeneration is { } generation
-            && (await storage.Catalog.GetAsync(input.Project, input.AssetKey.Replace(':', '/'), context.CancellationToken))?.Image?.Generation != generation)
-        {
-            deleted += await storage.Tiles.DeletePrefixAsync(EeStorage.GenerationPrefix(input.Project, input.AssetKey, generation), context.CancellationToken);
-        }
-
-        return deleted;
+        var leftovers = new ImportLeftoversInput(input.Project, input.AssetKey, input.TileGeneration, input.OperationId, TimeSpan.Zero);
+        return CleanupImportLeftoversActivity.RemoveAsync(storage, leftovers, context.CancellationToken);
     }
 }

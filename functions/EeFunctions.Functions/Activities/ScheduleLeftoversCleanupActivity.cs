@@ -13,21 +13,10 @@ public sealed class ScheduleLeftoversCleanupActivity(DurableTaskClient client) :
 {
     public const string Name = "EeImport.ScheduleLeftovers";
 
-    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
-
-    public override async Task<bool> RunAsync(TaskActivityContext context, ScheduleLeftoversInput input)
+    public override Task<bool> RunAsync(TaskActivityContext context, ScheduleLeftoversInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, input.Leftovers,
-                new StartOrchestrationOptions(input.InstanceId) { DedupeStatuses = s_allStatuses }, context.CancellationToken);
-            return true;
-        }
-        catch (OrchestrationAlreadyExistsException)
-        {
-            return false;
-        }
+        return ImportLeftoversOrchestrator.StartAsync(client, input.InstanceId, input.Leftovers, context.CancellationToken);
     }
 }

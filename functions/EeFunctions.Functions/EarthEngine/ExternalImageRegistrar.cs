@@ -19,7 +19,6 @@ namespace EeFunctions.Functions.EarthEngine;
 /// </summary>
 public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspector inspector, EeStorage storage, DurableTaskClient client, IOptions<EarthEngineOptions> options)
 {
-    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
     private static readonly int[] s_blockSizes = [256, 512, 1024, 2048];
 
     public async Task RegisterAsync(ImportSpec spec, CancellationToken cancellationToken)
@@ -52,15 +51,7 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
             // so reads under way still find them (and a caller going away does not leave them behind).
             var assetKey = EeStorage.AssetKey(spec.AssetPath);
             var leftovers = new ImportLeftoversInput(spec.Project, assetKey, generation, spec.OperationId, options.Value.ReplacedTilesGrace);
-            try
-            {
-                await client.ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, leftovers,
-                    new StartOrchestrationOptions(ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, assetKey, generation)) { DedupeStatuses = s_allStatuses }, CancellationToken.None);
-            }
-            catch (OrchestrationAlreadyExistsException)
-            {
-                // Already being retired.
-            }
+            await ImportLeftoversOrchestrator.StartAsync(client, ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, assetKey, generation), leftovers, CancellationToken.None);
         }
     }
 

@@ -10,8 +10,6 @@ namespace EeFunctions.Functions.EarthEngine;
 /// <summary>Starts the cleanup of an import terminated through the Durable API (once per instance).</summary>
 public sealed class ImportTerminationHook(DurableTaskClient client, IOptions<EarthEngineOptions> options) : IDurableTerminationHook
 {
-    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
-
     public async Task OnTerminatedAsync(OrchestrationMetadata instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -22,14 +20,6 @@ public sealed class ImportTerminationHook(DurableTaskClient client, IOptions<Ear
 
         var progress = instance.ReadCustomStatusAs<ImportProgress>();
         var input = new ImportLeftoversInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay, Revoke: true);
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, input,
-                new StartOrchestrationOptions(ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId)) { DedupeStatuses = s_allStatuses }, cancellationToken);
-        }
-        catch (OrchestrationAlreadyExistsException)
-        {
-            // A second terminate of the same instance: its cleanup is already under way.
-        }
+        await ImportLeftoversOrchestrator.StartAsync(client, ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId), input, cancellationToken);
     }
 }

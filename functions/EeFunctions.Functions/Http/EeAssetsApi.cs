@@ -16,8 +16,6 @@ namespace EeFunctions.Functions.Http;
 /// <summary>Assets get, listAssets (a folder, a collection or the project root) and delete.</summary>
 internal static class EeAssetsApi
 {
-    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
-
     /// <summary>listAssets page sizes as Earth Engine: up to 1000 assets in the full view, 10000 in the basic one.</summary>
     private const int MaxPageSize = 1000;
     private const int MaxBasicPageSize = 10000;
@@ -94,15 +92,7 @@ internal static class EeAssetsApi
             var assetKey = EeStorage.AssetKey(path);
             var grace = call.Service<IOptions<EarthEngineOptions>>().Value.ReplacedTilesGrace;
             var leftovers = new ImportLeftoversInput(call.Project, assetKey, image.Generation, null, grace);
-            try
-            {
-                await call.Service<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(ImportLeftoversOrchestrator.Name, leftovers,
-                    new StartOrchestrationOptions(ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation)) { DedupeStatuses = s_allStatuses }, CancellationToken.None);
-            }
-            catch (OrchestrationAlreadyExistsException)
-            {
-                // Already being retired.
-            }
+            await ImportLeftoversOrchestrator.StartAsync(call.Service<DurableTaskClient>(), ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation), leftovers, CancellationToken.None);
         }
 
         await EarthEngineApi.WriteAsync(call.Http, 200, "{}");

@@ -1,4 +1,5 @@
 using EeFunctions.Durable;
+using EeFunctions.Durable.Client;
 using EeFunctions.Functions.Activities;
 
 namespace EeFunctions.Functions.Orchestrations;
@@ -15,12 +16,32 @@ public sealed class ImportLeftoversOrchestrator : TaskOrchestrator<ImportLeftove
 {
     public const string Name = "EeImportLeftovers";
 
+    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
+
     /// <summary>The instance that cleans up after a terminated import (outside the EE operation prefix, so it lists as no operation).</summary>
     public static string AfterTerminate(string importInstanceId) => "cleanup-" + importInstanceId;
 
     /// <summary>The instance that retires a generation an overwrite replaced (one per generation, whoever replaced it).</summary>
     public static string AfterOverwrite(string project, string assetKey, long replacedGeneration) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"retire-{project}-{assetKey}-{replacedGeneration}");
+
+    /// <summary>
+    /// Starts the cleanup as <paramref name="instanceId"/> unless that instance exists in any state (the id names what is
+    /// cleaned, so a retried caller starts nothing new); false when it already existed.
+    /// </summary>
+    public static async Task<bool> StartAsync(DurableTaskClient client, string instanceId, ImportLeftoversInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(Name, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = s_allStatuses }, cancellationToken);
+            return true;
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            return false;
+        }
+    }
 
     public override async Task<int> RunAsync(TaskOrchestrationContext context, ImportLeftoversInput input)
     {

@@ -38,12 +38,13 @@ done
 
 mkdir -p .data/azurite
 echo "Starting Azurite (blob 10000, queue 10001, table 10002; data in .data/azurite)..."
+# --skipApiVersionCheck: Azurite 3.37 accepts x-ms-version up to 2026-06-06; Azure.Storage.Blobs 12.30 sends 2026-10-06.
 # Own session (setsid): Ctrl-C reaches only this script, which stops the service first and Azurite last.
 setsid node node_modules/azurite/dist/src/azurite.js \
   --blobHost 127.0.0.1 --blobPort 10000 \
   --queueHost 127.0.0.1 --queuePort 10001 \
   --tableHost 127.0.0.1 --tablePort 10002 \
-  --location .data/azurite --disableTelemetry --silent \
+  --location .data/azurite --disableTelemetry --silent --skipApiVersionCheck \
   >>.data/azurite.log 2>&1 &
 azurite_pid=$!
 wait_for 10000 60 Azurite && wait_for 10001 10 Azurite && wait_for 10002 10 Azurite

@@ -132,7 +132,7 @@ public sealed class EeHostFixture : IAsyncLifetime
             b.UseSetting("EarthEngine:TerminatedCleanupDelay", "00:00:01");
             b.UseSetting("EarthEngine:ReplacedTilesGrace", "00:00:05");
             b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:hubName", "EeTest" + Guid.NewGuid().ToString("N")[..12]);
-            b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:maxQueuePollingInterval", "00:00:01");
+            b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval", "00:00:01");
         });
         _ = _factory.Server;
         Sources = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(SourcesContainer);

@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using EeFunctions.Durable;
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
 using EeFunctions.Functions.Durable;
 using EeFunctions.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -19,7 +20,7 @@ internal sealed class TestOrchestrations : IDurableTaskContributor
         .AddActivityFunc<string, string>("SayHello", (_, name) => Task.FromResult($"Hello, {name}!"))
         .AddOrchestratorFunc<string, string>("Hello", (context, name) => context.CallActivityAsync<string>("SayHello", name))
         .AddOrchestratorFunc<JsonElement>("WaitForApproval", async context => await context.WaitForExternalEvent<JsonElement>("Approval"))
-        .AddOrchestratorFunc<string>("Fails", _ => throw new InvalidOperationException("boom"))
+        .AddOrchestratorFunc<string>("Fails", new Func<TaskOrchestrationContext, Task<string>>(_ => throw new InvalidOperationException("boom")))
         .AddOrchestratorFunc<string>("Sleeps", async context =>
         {
             await context.CreateTimer(context.CurrentUtcDateTime.AddHours(1), CancellationToken.None);

@@ -1,3 +1,4 @@
+using EeFunctions.DurableTask;
 using EeFunctions.Functions.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -78,7 +79,12 @@ public sealed class FunctionsConfigurationTests : IDisposable
     {
         var options = new DurableTaskExtensionOptions();
         Assert.Equal(4, options.StorageProvider.PartitionCount);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.MaxQueuePollingInterval);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.StorageProvider.MaxQueuePollingInterval);
+        Assert.Equal(32, options.StorageProvider.ControlQueueBatchSize);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.StorageProvider.ControlQueueVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.StorageProvider.WorkItemQueueVisibilityTimeout);
+        Assert.False(options.ExtendedSessionsEnabled);
+        Assert.Equal(30, options.ExtendedSessionIdleTimeoutInSeconds);
         Assert.Equal(10 * Environment.ProcessorCount, options.MaxConcurrentActivityFunctions);
     }
 }

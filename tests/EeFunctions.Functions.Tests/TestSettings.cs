@@ -16,7 +16,7 @@ internal static class TestSettings
 
         // A hub of its own per host, so hosts under test never wait for each other's partition leases.
         ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "Test" + Guid.NewGuid().ToString("N")[..12],
-        ["AzureFunctionsJobHost:extensions:durableTask:maxQueuePollingInterval"] = "00:00:01",
+        ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:01",
     };
 
     public static WebApplicationFactory<Program> Host(AzuriteFixture azurite, Action<IWebHostBuilder>? configure = null) =>

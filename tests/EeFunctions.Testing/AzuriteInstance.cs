@@ -127,12 +127,13 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
 
         var log = Path.Combine(DataDirectory, "azurite.log");
         var parent = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        // --skipApiVersionCheck: Azurite 3.37 accepts x-ms-version up to 2026-06-06, and Azure.Storage.Blobs 12.30 sends 2026-10-06.
         var azurite = string.Join(' ',
             "node", Quote(ScriptPath),
             "--blobHost 127.0.0.1 --blobPort", BlobPort.ToString(CultureInfo.InvariantCulture),
             "--queueHost 127.0.0.1 --queuePort", QueuePort.ToString(CultureInfo.InvariantCulture),
             "--tableHost 127.0.0.1 --tablePort", TablePort.ToString(CultureInfo.InvariantCulture),
-            "--location", Quote(DataDirectory), "--disableTelemetry --silent");
+            "--location", Quote(DataDirectory), "--disableTelemetry --silent --skipApiVersionCheck");
 
         // The watchdog: stop Azurite (SIGTERM) when told to, or when the test process is gone.
         var script =

@@ -1,4 +1,4 @@
-using EeFunctions.Durable;
+using Microsoft.DurableTask;
 using EeFunctions.Functions.EarthEngine;
 using EeFunctions.Functions.Orchestrations;
 
@@ -9,7 +9,7 @@ namespace EeFunctions.Functions.Activities;
 /// no longer (or, for a terminated import, never will be) the asset's.
 /// </summary>
 [DurableTask(Name)]
-public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActivity<ImportLeftoversInput, int>
+public sealed class CleanupImportLeftoversActivity(EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<ImportLeftoversInput, int>
 {
     public const string Name = "EeImport.CleanupLeftovers";
 
@@ -17,7 +17,7 @@ public sealed class CleanupImportLeftoversActivity(EeStorage storage) : TaskActi
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        return RemoveAsync(storage, input, context.CancellationToken);
+        return RemoveAsync(storage, input, lifetime.ApplicationStopping);
     }
 
     /// <summary>Removes the staging blobs and, when it may go, the tile generation; returns how many blobs went.</summary>

@@ -1,4 +1,4 @@
-using EeFunctions.Durable;
+using Microsoft.DurableTask;
 using EeFunctions.Functions.EarthEngine;
 using EeFunctions.Functions.Orchestrations;
 
@@ -6,7 +6,7 @@ namespace EeFunctions.Functions.Activities;
 
 /// <summary>Inspects one tileset of an import (one unit of the Inspect fan-out); see <see cref="TilesetInspector"/>.</summary>
 [DurableTask(Name)]
-public sealed class InspectTilesetActivity(TilesetInspector inspector) : TaskActivity<InspectTilesetInput, TilesetPlan>
+public sealed class InspectTilesetActivity(TilesetInspector inspector, IHostApplicationLifetime lifetime) : TaskActivity<InspectTilesetInput, TilesetPlan>
 {
     public const string Name = "EeImport.Inspect";
 
@@ -14,6 +14,6 @@ public sealed class InspectTilesetActivity(TilesetInspector inspector) : TaskAct
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        return inspector.InspectAsync(input.Spec, input.TilesetIndex, context.CancellationToken);
+        return inspector.InspectAsync(input.Spec, input.TilesetIndex, lifetime.ApplicationStopping);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EeFunctions.Durable;
+using Microsoft.DurableTask;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Json;
@@ -17,7 +17,7 @@ namespace EeFunctions.Functions.Activities;
 /// Returns the replaced generation (to delete), or -1.
 /// </summary>
 [DurableTask(Name)]
-public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<RegisterImageInput, long>
+public sealed class RegisterImageActivity(EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<RegisterImageInput, long>
 {
     public const string Name = "EeImport.Register";
 
@@ -27,14 +27,14 @@ public sealed class RegisterImageActivity(EeStorage storage) : TaskActivity<Regi
         ArgumentNullException.ThrowIfNull(input);
         var spec = input.Spec;
         var (asset, image) = Describe(spec, input.Generation, input.Plans);
-        if (!await storage.Claims.TryRegisterAsync(spec.Project, EeStorage.AssetKey(spec.AssetPath), input.Generation, context.CancellationToken))
+        if (!await storage.Claims.TryRegisterAsync(spec.Project, EeStorage.AssetKey(spec.AssetPath), input.Generation, lifetime.ApplicationStopping))
         {
             throw new ImportFailedException(EeStatusCode.Aborted, "The import was terminated before it could register the asset; its tiles are being removed.");
         }
 
         try
         {
-            return await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, context.CancellationToken) ?? -1;
+            return await storage.Catalog.RegisterImageAsync(spec.Project, spec.AssetPath, asset, image, spec.Overwrite, lifetime.ApplicationStopping) ?? -1;
         }
         catch (EarthEngineException ex)
         {

@@ -1,5 +1,6 @@
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using EeFunctions.Functions.Orchestrations;
 
 namespace EeFunctions.Functions.Activities;
@@ -9,7 +10,7 @@ namespace EeFunctions.Functions.Activities;
 /// instance it does not wait for). Idempotent: the instance id is fixed, so a retried activity starts nothing new.
 /// </summary>
 [DurableTask(Name)]
-public sealed class ScheduleLeftoversCleanupActivity(DurableTaskClient client) : TaskActivity<ScheduleLeftoversInput, bool>
+public sealed class ScheduleLeftoversCleanupActivity(OrchestrationStarter starter, IHostApplicationLifetime lifetime) : TaskActivity<ScheduleLeftoversInput, bool>
 {
     public const string Name = "EeImport.ScheduleLeftovers";
 
@@ -17,6 +18,6 @@ public sealed class ScheduleLeftoversCleanupActivity(DurableTaskClient client) :
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        return ImportLeftoversOrchestrator.StartAsync(client, input.InstanceId, input.Leftovers, context.CancellationToken);
+        return ImportLeftoversOrchestrator.StartAsync(starter, input.InstanceId, input.Leftovers, lifetime.ApplicationStopping);
     }
 }

@@ -1,4 +1,4 @@
-using EeFunctions.Durable;
+using Microsoft.DurableTask;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.Functions.EarthEngine;
 using EeFunctions.Functions.Orchestrations;
@@ -9,7 +9,7 @@ namespace EeFunctions.Functions.Activities;
 
 /// <summary>Writes the level-0 tiles of a batch of tile rows of one tileset (one unit of the Tile fan-out).</summary>
 [DurableTask(Name)]
-public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler, EeStorage storage) : TaskActivity<TileRowsInput, long>
+public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler, EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<TileRowsInput, long>
 {
     public const string Name = "EeImport.TileRows";
 
@@ -21,17 +21,17 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
         try
         {
             // A terminate's cleanup may have revoked this generation while the activity was queued: write nothing.
-            if (await storage.Claims.IsRevokedAsync(input.Project, input.AssetKey, input.Generation, context.CancellationToken))
+            if (await storage.Claims.IsRevokedAsync(input.Project, input.AssetKey, input.Generation, lifetime.ApplicationStopping))
             {
                 return 0;
             }
 
-            var path = await resolver.TilesetPathAsync(plan.Sources, plan.VrtTemplate, context.CancellationToken);
+            var path = await resolver.TilesetPathAsync(plan.Sources, plan.VrtTemplate, lifetime.ApplicationStopping);
             var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, plan.StoreId);
-            var result = await tiler.TileRowsAsync(path, plan.Layout, key, storage.Tiles, input.FirstRow, input.RowCount, context.CancellationToken);
+            var result = await tiler.TileRowsAsync(path, plan.Layout, key, storage.Tiles, input.FirstRow, input.RowCount, lifetime.ApplicationStopping);
 
             // Range reads see whatever the blob holds now: make sure it is still the version the import inspected.
-            await resolver.EnsureUnchangedAsync(plan.Sources, context.CancellationToken);
+            await resolver.EnsureUnchangedAsync(plan.Sources, lifetime.ApplicationStopping);
             return result.TilesWritten;
         }
         catch (EarthEngineException ex)
@@ -47,7 +47,7 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
 
 /// <summary>Builds a run of parent tiles of one pyramid level from their children (one unit of the Pyramid fan-out).</summary>
 [DurableTask(Name)]
-public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage) : TaskActivity<BuildParentsInput, long>
+public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<BuildParentsInput, long>
 {
     public const string Name = "EeImport.Pyramid";
 
@@ -55,7 +55,7 @@ public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage) :
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        if (await storage.Claims.IsRevokedAsync(input.Project, input.AssetKey, input.Generation, context.CancellationToken))
+        if (await storage.Claims.IsRevokedAsync(input.Project, input.AssetKey, input.Generation, lifetime.ApplicationStopping))
         {
             return 0;
         }
@@ -66,7 +66,7 @@ public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage) :
         long bytes = 0;
         for (var i = input.First; i < input.First + input.Count; i++)
         {
-            bytes += await tiler.BuildParentAsync(layout, key, storage.Tiles, input.Level, i / columns, i % columns, context.CancellationToken);
+            bytes += await tiler.BuildParentAsync(layout, key, storage.Tiles, input.Level, i / columns, i % columns, lifetime.ApplicationStopping);
         }
 
         return bytes;
@@ -75,7 +75,7 @@ public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage) :
 
 /// <summary>Removes an import's staged downloads and, when given, one generation of its tiles.</summary>
 [DurableTask(Name)]
-public sealed class CleanupImportActivity(EeStorage storage) : TaskActivity<CleanupImportInput, int>
+public sealed class CleanupImportActivity(EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<CleanupImportInput, int>
 {
     public const string Name = "EeImport.Cleanup";
 
@@ -84,6 +84,6 @@ public sealed class CleanupImportActivity(EeStorage storage) : TaskActivity<Clea
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var leftovers = new ImportLeftoversInput(input.Project, input.AssetKey, input.TileGeneration, input.OperationId, TimeSpan.Zero);
-        return CleanupImportLeftoversActivity.RemoveAsync(storage, leftovers, context.CancellationToken);
+        return CleanupImportLeftoversActivity.RemoveAsync(storage, leftovers, lifetime.ApplicationStopping);
     }
 }

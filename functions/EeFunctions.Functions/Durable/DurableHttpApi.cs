@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
+using OrchestrationAlreadyExistsException = DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException;
+using Microsoft.DurableTask.Client;
 
 namespace EeFunctions.Functions.Durable;
 
@@ -28,7 +30,7 @@ public static class DurableHttpApi
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, string functionName, string? instanceId, DurableTaskClient client,
-        DurableTaskRegistry registry, DurableHttpManagement management, IDurableApiAuthorizer authorizer, CancellationToken cancellationToken)
+        RegisteredTasks registry, DurableHttpManagement management, IDurableApiAuthorizer authorizer, CancellationToken cancellationToken)
     {
         if (await authorizer.AuthorizeAsync(http, DurableApiOperation.Start, instanceId, cancellationToken) is { } denied)
         {
@@ -40,7 +42,7 @@ public static class DurableHttpApi
             return Error(400, $"The function '{functionName}' doesn't exist, is disabled, or is not an orchestrator function.");
         }
 
-        if (instanceId is not null && InstanceIdProblem(instanceId) is { } problem)
+        if (instanceId is not null && InstanceIds.Problem(instanceId) is { } problem)
         {
             return Error(400, problem);
         }
@@ -60,9 +62,10 @@ public static class DurableHttpApi
             var id = await client.ScheduleNewOrchestrationInstanceAsync(functionName, input, new StartOrchestrationOptions(instanceId), cancellationToken);
             return await CheckStatusOrWaitAsync(http, id, client, management, cancellationToken);
         }
-        catch (OrchestrationAlreadyExistsException ex)
+        catch (OrchestrationAlreadyExistsException)
         {
-            return Error(409, $"An orchestration instance with the ID '{ex.InstanceId}' already exists with status {ex.ExistingStatus}.");
+            var existing = await client.GetInstanceAsync(instanceId!, cancellationToken);
+            return Error(409, $"An orchestration instance with the ID '{instanceId}' already exists with status {existing?.RuntimeStatus}.");
         }
         catch (ArgumentException ex)
         {
@@ -90,7 +93,7 @@ public static class DurableHttpApi
         }
 
         var history = showHistory && metadata.RuntimeStatus != OrchestrationRuntimeStatus.Pending
-            ? await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken)
+            ? await ((ShimDurableTaskClient)client).GetHistoryAsync(instanceId, cancellationToken)
             : showHistory ? [] : null;
         var payload = DurableStatusPayload.Create(metadata, showInput, history, showHistoryOutput);
         switch (metadata.RuntimeStatus)
@@ -266,9 +269,10 @@ public static class DurableHttpApi
             var id = await client.ScheduleNewOrchestrationInstanceAsync(state.Name, input, new StartOrchestrationOptions(newId), cancellationToken);
             return await CheckStatusOrWaitAsync(http, id, client, management, cancellationToken);
         }
-        catch (OrchestrationAlreadyExistsException ex)
+        catch (OrchestrationAlreadyExistsException)
         {
-            return Error(409, $"Cannot restart orchestration instance '{ex.InstanceId}' in place: it is {ex.ExistingStatus}.");
+            var existing = await client.GetInstanceAsync(newId, cancellationToken);
+            return Error(409, $"Cannot restart orchestration instance '{newId}' in place: it is {existing?.RuntimeStatus}.");
         }
     }
 
@@ -354,13 +358,6 @@ public static class DurableHttpApi
         using var doc = JsonDocument.Parse(text);
         return doc.RootElement.Clone();
     }
-
-    /// <summary>Durable Functions' instance id rules: ≤ 256 chars, no <c>/ \ # ?</c> or control characters, not starting with <c>@</c>.</summary>
-    private static string? InstanceIdProblem(string id) =>
-        id.Length > 256 ? "Instance ID lengths must not exceed 256 characters."
-        : id.StartsWith('@') ? "Instance IDs must not start with @."
-        : id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)) ? $"Instance ID '{id}' contains invalid characters."
-        : null;
 
     private static List<OrchestrationRuntimeStatus>? Statuses(IQueryCollection query)
     {

@@ -1,3 +1,4 @@
+using EeFunctions.DurableTask;
 using System.Text.Json.Serialization;
 using EeFunctions.Functions.Hosting;
 using Microsoft.Extensions.Options;

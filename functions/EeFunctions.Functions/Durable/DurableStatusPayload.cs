@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
-using EeFunctions.Durable.History;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace EeFunctions.Functions.Durable;
 
@@ -13,7 +12,7 @@ namespace EeFunctions.Functions.Durable;
 /// </summary>
 public static class DurableStatusPayload
 {
-    public static JsonObject Create(OrchestrationMetadata metadata, bool showInput, IReadOnlyList<HistoryEvent>? history = null, bool showHistoryOutput = false)
+    public static JsonObject Create(OrchestrationMetadata metadata, bool showInput, IReadOnlyList<JsonObject>? history = null, bool showHistoryOutput = false)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         var payload = new JsonObject
@@ -61,19 +60,18 @@ public static class DurableStatusPayload
             : Token(metadata.SerializedOutput);
 
     /// <summary>History as Durable Functions renders it: episode markers and matched scheduling events dropped.</summary>
-    private static JsonArray HistoryEvents(IReadOnlyList<HistoryEvent> history, bool showInput, bool showOutput)
+    private static JsonArray HistoryEvents(IReadOnlyList<JsonObject> history, bool showInput, bool showOutput)
     {
-        var scheduled = new Dictionary<int, HistoryEvent>();
+        var scheduled = new Dictionary<int, JsonObject>();
         var matched = new HashSet<int>();
         foreach (var e in history)
         {
-            if (e is TaskScheduledEvent or SubOrchestrationInstanceCreatedEvent)
+            if (Type(e) is "TaskScheduled" or "SubOrchestrationInstanceCreated")
             {
-                scheduled[e.EventId] = e;
+                scheduled[Int(e, "EventId")] = e;
             }
 
-            var completed = CompletedId(e);
-            if (completed is { } id)
+            if (CompletedId(e) is { } id)
             {
                 matched.Add(id);
             }
@@ -82,90 +80,79 @@ public static class DurableStatusPayload
         var result = new JsonArray();
         foreach (var e in history)
         {
-            if (e is OrchestratorStartedEvent or OrchestratorCompletedEvent ||
-                (e is TaskScheduledEvent or SubOrchestrationInstanceCreatedEvent && matched.Contains(e.EventId)))
+            var type = Type(e);
+            if (type is "OrchestratorStarted" or "OrchestratorCompleted" ||
+                (type is "TaskScheduled" or "SubOrchestrationInstanceCreated" && matched.Contains(Int(e, "EventId"))))
             {
                 continue;
             }
 
-            var node = new JsonObject { ["EventType"] = e.EventType, ["Timestamp"] = e.Timestamp.ToString("o", CultureInfo.InvariantCulture) };
-            switch (e)
+            var node = new JsonObject { ["EventType"] = type, ["Timestamp"] = Timestamp(e["Timestamp"]) };
+            switch (type)
             {
-                case ExecutionStartedEvent started:
-                    node["FunctionName"] = started.Name;
-                    AddIf(node, "Input", showInput, started.Input);
+                case "ExecutionStarted" or "TaskScheduled":
+                    node["FunctionName"] = Str(e, "Name");
+                    AddIf(node, "Input", showInput, Str(e, "Input"));
                     break;
-                case TaskScheduledEvent task:
-                    node["FunctionName"] = task.Name;
-                    AddIf(node, "Input", showInput, task.Input);
+                case "SubOrchestrationInstanceCreated":
+                    node["FunctionName"] = Str(e, "Name");
+                    node["InstanceId"] = Str(e, "InstanceId");
+                    AddIf(node, "Input", showInput, Str(e, "Input"));
                     break;
-                case SubOrchestrationInstanceCreatedEvent sub:
-                    node["FunctionName"] = sub.Name;
-                    node["InstanceId"] = sub.InstanceId;
-                    AddIf(node, "Input", showInput, sub.Input);
-                    break;
-                case TaskCompletedEvent or SubOrchestrationInstanceCompletedEvent or TaskFailedEvent or SubOrchestrationInstanceFailedEvent:
+                case "TaskCompleted" or "SubOrchestrationInstanceCompleted" or "TaskFailed" or "SubOrchestrationInstanceFailed":
                     var origin = scheduled.GetValueOrDefault(CompletedId(e)!.Value);
-                    node["FunctionName"] = origin switch { TaskScheduledEvent t => t.Name, SubOrchestrationInstanceCreatedEvent s => s.Name, _ => null };
+                    node["FunctionName"] = origin is null ? null : Str(origin, "Name");
                     if (origin is not null)
                     {
-                        node["ScheduledTime"] = origin.Timestamp.ToString("o", CultureInfo.InvariantCulture);
+                        node["ScheduledTime"] = Timestamp(origin["Timestamp"]);
                     }
 
-                    AddIf(node, "Input", showInput, origin switch { TaskScheduledEvent t => t.Input, SubOrchestrationInstanceCreatedEvent s => s.Input, _ => null });
-                    if (e is TaskCompletedEvent tc)
+                    AddIf(node, "Input", showInput, origin is null ? null : Str(origin, "Input"));
+                    if (type is "TaskCompleted" or "SubOrchestrationInstanceCompleted")
                     {
-                        AddIf(node, "Result", showOutput, tc.Result);
-                    }
-                    else if (e is SubOrchestrationInstanceCompletedEvent sc)
-                    {
-                        AddIf(node, "Result", showOutput, sc.Result);
+                        AddIf(node, "Result", showOutput, Str(e, "Result"));
                     }
                     else
                     {
-                        var failure = e is TaskFailedEvent tf ? tf.FailureDetails : ((SubOrchestrationInstanceFailedEvent)e).FailureDetails;
-                        node["Reason"] = failure.ErrorMessage;
-                        node["Details"] = failure.ErrorType;
-                        node["FailureDetails"] = JsonSerializer.SerializeToNode(failure);
+                        var failure = e["FailureDetails"] as JsonObject;
+                        node["Reason"] = failure is null ? Str(e, "Reason") : Str(failure, "ErrorMessage");
+                        node["Details"] = failure is null ? Str(e, "Details") : Str(failure, "ErrorType");
+                        node["FailureDetails"] = failure?.DeepClone();
                     }
 
                     break;
-                case TimerCreatedEvent timer:
-                    node["FireAt"] = timer.FireAt.ToString("o", CultureInfo.InvariantCulture);
+                case "TimerCreated" or "TimerFired":
+                    node["FireAt"] = Timestamp(e["FireAt"]);
                     break;
-                case TimerFiredEvent fired:
-                    node["FireAt"] = fired.FireAt.ToString("o", CultureInfo.InvariantCulture);
+                case "EventRaised":
+                    node["Name"] = Str(e, "Name");
+                    AddIf(node, "Input", showInput, Str(e, "Input"));
                     break;
-                case EventRaisedEvent raised:
-                    node["Name"] = raised.Name;
-                    AddIf(node, "Input", showInput, raised.Input);
+                case "EventSent":
+                    node["Name"] = Str(e, "Name");
+                    node["InstanceId"] = Str(e, "InstanceId");
+                    AddIf(node, "Input", showInput, Str(e, "Input"));
                     break;
-                case EventSentEvent sent:
-                    node["Name"] = sent.Name;
-                    node["InstanceId"] = sent.InstanceId;
-                    AddIf(node, "Input", showInput, sent.Input);
+                case "ExecutionSuspended" or "ExecutionResumed":
+                    node["Reason"] = Str(e, "Reason");
                     break;
-                case ExecutionSuspendedEvent suspended:
-                    node["Reason"] = suspended.Reason;
+                case "ExecutionTerminated":
+                    node["Reason"] = Token(Str(e, "Input"))?.ToString();
                     break;
-                case ExecutionResumedEvent resumed:
-                    node["Reason"] = resumed.Reason;
-                    break;
-                case ExecutionTerminatedEvent terminated:
-                    node["Reason"] = terminated.Reason;
-                    break;
-                case ExecutionCompletedEvent done:
-                    node["OrchestrationStatus"] = done.OrchestrationStatus.ToString();
-                    AddIf(node, "Result", showOutput, done.Result);
-                    if (done.FailureDetails is { } f)
+                case "ExecutionCompleted":
+                    node["OrchestrationStatus"] = e["OrchestrationStatus"] is JsonValue v && v.TryGetValue<int>(out var status)
+                        ? ((OrchestrationRuntimeStatus)status).ToString()
+                        : Str(e, "OrchestrationStatus");
+                    AddIf(node, "Result", showOutput, Str(e, "Result"));
+                    if (e["FailureDetails"] is JsonObject f)
                     {
-                        node["Reason"] = f.ErrorMessage;
-                        node["FailureDetails"] = JsonSerializer.SerializeToNode(f);
+                        node["Reason"] = Str(f, "ErrorMessage");
+                        node["FailureDetails"] = f.DeepClone();
                     }
 
                     break;
-                case ContinueAsNewEvent continued:
-                    AddIf(node, "Input", showInput, continued.Input);
+                case "ContinueAsNew":
+                    AddIf(node, "Input", showInput, Str(e, "Result"));
                     break;
             }
 
@@ -175,14 +162,19 @@ public static class DurableStatusPayload
         return result;
     }
 
-    private static int? CompletedId(HistoryEvent e) => e switch
-    {
-        TaskCompletedEvent c => c.TaskScheduledId,
-        TaskFailedEvent f => f.TaskScheduledId,
-        SubOrchestrationInstanceCompletedEvent c => c.TaskScheduledId,
-        SubOrchestrationInstanceFailedEvent f => f.TaskScheduledId,
-        _ => null,
-    };
+    private static string? Type(JsonObject e) => Str(e, "EventType");
+
+    private static string? Str(JsonObject e, string name) => e[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : e[name]?.ToJsonString();
+
+    private static int Int(JsonObject e, string name) => e[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : -1;
+
+    private static string? Timestamp(JsonNode? value) =>
+        value is JsonValue v && v.TryGetValue<string>(out var text) && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
+            ? time.ToString("o", CultureInfo.InvariantCulture)
+            : value?.ToString();
+
+    private static int? CompletedId(JsonObject e) =>
+        Type(e) is "TaskCompleted" or "TaskFailed" or "SubOrchestrationInstanceCompleted" or "SubOrchestrationInstanceFailed" ? Int(e, "TaskScheduledId") : null;
 
     private static void AddIf(JsonObject node, string name, bool show, string? serialized)
     {

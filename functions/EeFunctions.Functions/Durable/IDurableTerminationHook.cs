@@ -1,4 +1,4 @@
-using EeFunctions.Durable.Client;
+using Microsoft.DurableTask.Client;
 
 namespace EeFunctions.Functions.Durable;
 

@@ -1,4 +1,5 @@
-using EeFunctions.Durable;
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
 
 namespace EeFunctions.Functions.Durable;
 

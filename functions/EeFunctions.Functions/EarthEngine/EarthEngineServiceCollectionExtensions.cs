@@ -1,4 +1,5 @@
-using EeFunctions.Durable;
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.Functions.Activities;
 using EeFunctions.Functions.Durable;

@@ -1,6 +1,7 @@
+using EeFunctions.DurableTask;
 using System.Globalization;
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Names;
@@ -17,7 +18,7 @@ namespace EeFunctions.Functions.EarthEngine;
 /// reading its headers in place; nothing is copied. The COG's ETag is pinned like EE pins the object generation, so a
 /// COG replaced later fails reads instead of serving other pixels.
 /// </summary>
-public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspector inspector, EeStorage storage, DurableTaskClient client, IOptions<EarthEngineOptions> options)
+public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspector inspector, EeStorage storage, OrchestrationStarter starter, IOptions<EarthEngineOptions> options)
 {
     private static readonly int[] s_blockSizes = [256, 512, 1024, 2048];
 
@@ -51,7 +52,7 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
             // so reads under way still find them (and a caller going away does not leave them behind).
             var assetKey = EeStorage.AssetKey(spec.AssetPath);
             var leftovers = new ImportLeftoversInput(spec.Project, assetKey, generation, spec.OperationId, options.Value.ReplacedTilesGrace);
-            await ImportLeftoversOrchestrator.StartAsync(client, ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, assetKey, generation), leftovers, CancellationToken.None);
+            await ImportLeftoversOrchestrator.StartAsync(starter, ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, assetKey, generation), leftovers, CancellationToken.None);
         }
     }
 

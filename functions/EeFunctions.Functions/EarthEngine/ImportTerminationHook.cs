@@ -1,5 +1,6 @@
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using EeFunctions.EarthEngine.Import;
 using EeFunctions.Functions.Durable;
 using EeFunctions.Functions.Orchestrations;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace EeFunctions.Functions.EarthEngine;
 
 /// <summary>Starts the cleanup of an import terminated through the Durable API (once per instance).</summary>
-public sealed class ImportTerminationHook(DurableTaskClient client, IOptions<EarthEngineOptions> options) : IDurableTerminationHook
+public sealed class ImportTerminationHook(OrchestrationStarter starter, IOptions<EarthEngineOptions> options) : IDurableTerminationHook
 {
     public async Task OnTerminatedAsync(OrchestrationMetadata instance, CancellationToken cancellationToken)
     {
@@ -20,6 +21,6 @@ public sealed class ImportTerminationHook(DurableTaskClient client, IOptions<Ear
 
         var progress = instance.ReadCustomStatusAs<ImportProgress>();
         var input = new ImportLeftoversInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay, Revoke: true);
-        await ImportLeftoversOrchestrator.StartAsync(client, ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId), input, cancellationToken);
+        await ImportLeftoversOrchestrator.StartAsync(starter, ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId), input, cancellationToken);
     }
 }

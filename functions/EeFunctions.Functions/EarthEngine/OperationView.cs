@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Models;
@@ -31,7 +31,7 @@ public static class OperationView
                 state = OperationState.Pending;
                 done = false;
                 break;
-            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended or OrchestrationRuntimeStatus.ContinuedAsNew:
+            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended:
                 state = progress?.State == "CANCELLING" ? OperationState.Cancelling : OperationState.Running;
                 done = false;
                 break;

@@ -12,7 +12,6 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddFunctionsHost(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<HttpExtensionOptions>().Bind(configuration.GetSection(HttpExtensionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DurableTaskExtensionOptions>().Bind(configuration.GetSection(DurableTaskExtensionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Configure(o => o.ConnectionString = configuration[StorageOptions.ConnectionSetting] ?? string.Empty)
             .ValidateDataAnnotations()

@@ -1,8 +1,9 @@
+using EeFunctions.DurableTask;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using EeFunctions.Durable.Client;
-using EeFunctions.Durable;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Models;
@@ -92,7 +93,7 @@ internal static class EeAssetsApi
             var assetKey = EeStorage.AssetKey(path);
             var grace = call.Service<IOptions<EarthEngineOptions>>().Value.ReplacedTilesGrace;
             var leftovers = new ImportLeftoversInput(call.Project, assetKey, image.Generation, null, grace);
-            await ImportLeftoversOrchestrator.StartAsync(call.Service<DurableTaskClient>(), ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation), leftovers, CancellationToken.None);
+            await ImportLeftoversOrchestrator.StartAsync(call.Service<OrchestrationStarter>(), ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation), leftovers, CancellationToken.None);
         }
 
         await EarthEngineApi.WriteAsync(call.Http, 200, "{}");

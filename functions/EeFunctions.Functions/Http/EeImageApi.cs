@@ -1,5 +1,6 @@
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
@@ -15,8 +16,6 @@ namespace EeFunctions.Functions.Http;
 /// <summary><c>POST /{v}/projects/{p}/image:import</c>: validate, dedupe by request id, start the ImportImage orchestration.</summary>
 internal static class EeImageApi
 {
-    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
-
     public static async Task ImportAsync(EeCall call)
     {
         var caller = await call.AuthorizeAsync(EePermissions.ImportsCreate);
@@ -55,12 +54,12 @@ internal static class EeImageApi
             throw new EarthEngineException(EeStatusCode.AlreadyExists, $"Cannot overwrite asset '{EeNames.AssetName(project, spec.AssetPath)}': it already exists (set overwrite to true to replace it).");
         }
 
-        try
+        // Atomic: of concurrent requests with one request id, exactly one schedules, and all answer with that operation.
+        if (await call.Service<OrchestrationStarter>().StartOnceAsync(ImportImageOrchestrator.Name, instanceId, spec, call.Aborted))
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(ImportImageOrchestrator.Name, spec, new StartOrchestrationOptions(instanceId) { DedupeStatuses = s_allStatuses }, call.Aborted);
             Logs.ImportStarted(logger, instanceId, spec.AssetPath);
         }
-        catch (OrchestrationAlreadyExistsException)
+        else
         {
             Logs.ImportDeduplicated(logger, instanceId);
         }

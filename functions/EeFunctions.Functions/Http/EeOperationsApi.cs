@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using EeFunctions.Durable.Client;
+using Microsoft.DurableTask.Client;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Json;
@@ -155,7 +155,7 @@ internal static partial class EeOperationsApi
         await EarthEngineApi.WriteJsonAsync(call.Http, OperationView.From(metadata));
     }
 
-    private static async Task<EeFunctions.Durable.Client.OrchestrationMetadata> FindAsync(EeCall call)
+    private static async Task<OrchestrationMetadata> FindAsync(EeCall call)
     {
         var id = call.Group("id");
         var name = EeNames.OperationName(call.Project, id);

@@ -1,4 +1,4 @@
-using EeFunctions.Durable;
+using Microsoft.DurableTask;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Names;

@@ -1,5 +1,5 @@
-using EeFunctions.Durable;
-using EeFunctions.Durable.Client;
+using Microsoft.DurableTask;
+using EeFunctions.DurableTask;
 using EeFunctions.Functions.Activities;
 
 namespace EeFunctions.Functions.Orchestrations;
@@ -16,8 +16,6 @@ public sealed class ImportLeftoversOrchestrator : TaskOrchestrator<ImportLeftove
 {
     public const string Name = "EeImportLeftovers";
 
-    private static readonly OrchestrationRuntimeStatus[] s_allStatuses = Enum.GetValues<OrchestrationRuntimeStatus>();
-
     /// <summary>The instance that cleans up after a terminated import (outside the EE operation prefix, so it lists as no operation).</summary>
     public static string AfterTerminate(string importInstanceId) => "cleanup-" + importInstanceId;
 
@@ -29,18 +27,10 @@ public sealed class ImportLeftoversOrchestrator : TaskOrchestrator<ImportLeftove
     /// Starts the cleanup as <paramref name="instanceId"/> unless that instance exists in any state (the id names what is
     /// cleaned, so a retried caller starts nothing new); false when it already existed.
     /// </summary>
-    public static async Task<bool> StartAsync(DurableTaskClient client, string instanceId, ImportLeftoversInput input, CancellationToken cancellationToken)
+    public static Task<bool> StartAsync(OrchestrationStarter starter, string instanceId, ImportLeftoversInput input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(Name, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = s_allStatuses }, cancellationToken);
-            return true;
-        }
-        catch (OrchestrationAlreadyExistsException)
-        {
-            return false;
-        }
+        ArgumentNullException.ThrowIfNull(starter);
+        return starter.StartOnceAsync(Name, instanceId, input, cancellationToken);
     }
 
     public override async Task<int> RunAsync(TaskOrchestrationContext context, ImportLeftoversInput input)

@@ -14,8 +14,32 @@ namespace EeFunctions.DurableTask;
 /// <summary>Registers the Durable Task SDK's worker and client running on DTFx's Azure Storage provider in this process.</summary>
 public static class DurableTaskServiceCollectionExtensions
 {
+    /// <summary>The worker and the client.</summary>
     /// <param name="storage">The storage account of the task hub (the <c>AzureWebJobsStorage</c> connection).</param>
     public static IServiceCollection AddDurableTaskOnAzureStorage(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, StorageAccountClientProvider> storage)
+    {
+        services.AddDurableTaskClientOnAzureStorage(configuration, storage);
+        services.AddOptions<DeliveryGuardOptions>().Bind(configuration.GetSection(DeliveryGuardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<DeliveryGuard>();
+
+        // The registry is composed from contributors, so features (and tests) add their orchestrations independently.
+        services.AddOptions<DurableTaskRegistry>(Options.DefaultName).Configure<IEnumerable<IDurableTaskContributor>>((registry, contributors) =>
+        {
+            foreach (var contributor in contributors)
+            {
+                contributor.Register(registry);
+            }
+        });
+        services.AddDurableTaskWorker(builder => builder.UseBuildTarget<ShimDurableTaskWorker>());
+        services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = DurableJson.Converter);
+        return services;
+    }
+
+    /// <summary>
+    /// The client side only (the task hub, <see cref="DurableTaskClient"/>, the starter), for a process that starts and
+    /// watches orchestrations that other processes run.
+    /// </summary>
+    public static IServiceCollection AddDurableTaskClientOnAzureStorage(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, StorageAccountClientProvider> storage)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(DurableTaskExtensionOptions.SectionName);
@@ -30,18 +54,7 @@ public static class DurableTaskServiceCollectionExtensions
         services.AddHostedService<HostJsonWarnings>();
         services.TryAddSingleton<OrchestrationStarter>();
         services.TryAddSingleton<RegisteredTasks>();
-
-        // The registry is composed from contributors, so features (and tests) add their orchestrations independently.
-        services.AddOptions<DurableTaskRegistry>(Options.DefaultName).Configure<IEnumerable<IDurableTaskContributor>>((registry, contributors) =>
-        {
-            foreach (var contributor in contributors)
-            {
-                contributor.Register(registry);
-            }
-        });
-        services.AddDurableTaskWorker(builder => builder.UseBuildTarget<ShimDurableTaskWorker>());
         services.AddDurableTaskClient(builder => builder.UseBuildTarget<ShimDurableTaskClient>());
-        services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = DurableJson.Converter);
         services.Configure<DurableTaskClientOptions>(o => o.DataConverter = DurableJson.Converter);
         return services;
     }

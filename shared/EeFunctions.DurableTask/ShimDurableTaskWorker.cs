@@ -24,6 +24,7 @@ public sealed partial class ShimDurableTaskWorker : DurableTaskWorker
     private readonly ILogger _logger;
     private readonly DurableTaskShimFactory _shims;
     private readonly TaskHubStartup _startup;
+    private readonly DeliveryGuard _guard;
     private TaskHubWorker? _worker;
 
     public ShimDurableTaskWorker(
@@ -32,6 +33,7 @@ public sealed partial class ShimDurableTaskWorker : DurableTaskWorker
         IOptionsMonitor<DurableTaskWorkerOptions> options,
         IOrchestrationService service,
         TaskHubStartup startup,
+        DeliveryGuard guard,
         IServiceProvider services,
         ILoggerFactory loggerFactory)
         : base(name, factory)
@@ -39,6 +41,7 @@ public sealed partial class ShimDurableTaskWorker : DurableTaskWorker
         ArgumentNullException.ThrowIfNull(options);
         _service = service;
         _startup = startup;
+        _guard = guard;
         _services = services;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ShimDurableTaskWorker>();
@@ -53,6 +56,8 @@ public sealed partial class ShimDurableTaskWorker : DurableTaskWorker
         }
 
         var worker = new TaskHubWorker(_service, new OrchestrationCreator(this), new ActivityCreator(this), _loggerFactory);
+        worker.AddActivityDispatcherMiddleware(_guard.GuardActivityAsync);
+        worker.AddOrchestrationDispatcherMiddleware(_guard.GuardOrchestrationAsync);
         await worker.StartAsync();
         _worker = worker;
         LogStarted(_logger, Name);

@@ -37,7 +37,8 @@ internal sealed class DurableTestHost : IAsyncDisposable
         Action<DurableTaskRegistry> tasks,
         IDictionary<string, string?>? settings = null,
         ConcurrentQueue<string>? logs = null,
-        string? hubName = null)
+        string? hubName = null,
+        bool worker = true)
     {
         hubName ??= "T" + Guid.NewGuid().ToString("N")[..16];
         var values = new Dictionary<string, string?>
@@ -66,7 +67,15 @@ internal sealed class DurableTestHost : IAsyncDisposable
         }
 
         var connection = azurite.ConnectionString;
-        builder.Services.AddDurableTaskOnAzureStorage(builder.Configuration, _ => new StorageAccountClientProvider(connection));
+        if (worker)
+        {
+            builder.Services.AddDurableTaskOnAzureStorage(builder.Configuration, _ => new StorageAccountClientProvider(connection));
+        }
+        else
+        {
+            builder.Services.AddDurableTaskClientOnAzureStorage(builder.Configuration, _ => new StorageAccountClientProvider(connection));
+        }
+
         builder.Services.AddSingleton<IDurableTaskContributor>(new Contributor(tasks));
         var host = builder.Build();
         await host.StartAsync();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -16,7 +17,7 @@ namespace EeFunctions.DurableTask;
 /// The Durable Task SDK's client over DTFx's Azure Storage provider. Payloads go through the SDK's
 /// <see cref="DataConverter"/>, so the worker's shims read back exactly what this wrote.
 /// </summary>
-public sealed class ShimDurableTaskClient : DurableTaskClient
+public sealed partial class ShimDurableTaskClient : DurableTaskClient
 {
     /// <summary>What blocks a start when the caller names none: an active instance (as Durable Functions' default).</summary>
     private static readonly OrchestrationStatus[] s_defaultDedupe =
@@ -207,8 +208,25 @@ public sealed class ShimDurableTaskClient : DurableTaskClient
             FailureDetails = state.OrchestrationStatus == OrchestrationStatus.Failed ? Failure(state) : null,
         };
 
-    private static TaskFailureDetails? Failure(OrchestrationState state) =>
-        state.FailureDetails is { } f ? Convert(f) : new TaskFailureDetails("Failed", state.Output ?? "The orchestration failed.", null, null, null);
+    /// <summary>
+    /// The provider's Instances row keeps a failure only as the text <c>{ErrorType}: {ErrorMessage}</c>
+    /// (<see cref="FailureDetails.ToString"/>); the type is read back from it.
+    /// </summary>
+    private static TaskFailureDetails? Failure(OrchestrationState state)
+    {
+        if (state.FailureDetails is { } f)
+        {
+            return Convert(f);
+        }
+
+        var output = state.Output ?? "The orchestration failed.";
+        return FailureText().Match(output) is { Success: true } m
+            ? new TaskFailureDetails(m.Groups["type"].Value, m.Groups["message"].Value, null, null, null)
+            : new TaskFailureDetails("Failed", output, null, null, null);
+    }
+
+    [GeneratedRegex(@"^(?<type>[A-Za-z_][\w.+`]*): (?<message>.*)$", RegexOptions.Singleline)]
+    private static partial Regex FailureText();
 
     private static TaskFailureDetails Convert(FailureDetails f) =>
         new(f.ErrorType, f.ErrorMessage, f.StackTrace, f.InnerFailure is { } inner ? Convert(inner) : null, null);

@@ -7,7 +7,7 @@ namespace EeFunctions.DurableTask.TestWorker;
 /// The worker's tasks: fan-outs of instant or one-second activities (the benchmark), and tasks that kill their own
 /// process on every delivery (the poison tests).
 /// </summary>
-internal sealed class TestWorkerTasks : IDurableTaskContributor
+public sealed class TestWorkerTasks : IDurableTaskContributor
 {
     public void Register(DurableTaskRegistry registry) => registry
         .AddActivityFunc<int, int>("Echo", (_, value) => value)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using DurableTask.AzureStorage;
-using EeFunctions.Testing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
@@ -33,7 +32,7 @@ internal sealed class DurableTestHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     public static async Task<DurableTestHost> StartAsync(
-        AzuriteFixture azurite,
+        string connection,
         Action<DurableTaskRegistry> tasks,
         IDictionary<string, string?>? settings = null,
         ConcurrentQueue<string>? logs = null,
@@ -66,7 +65,6 @@ internal sealed class DurableTestHost : IAsyncDisposable
             builder.Logging.AddProvider(new QueueLoggerProvider(logs));
         }
 
-        var connection = azurite.ConnectionString;
         if (worker)
         {
             builder.Services.AddDurableTaskOnAzureStorage(builder.Configuration, _ => new StorageAccountClientProvider(connection));

@@ -20,7 +20,7 @@ public sealed class ScenarioHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        _host = await DurableTestHost.StartAsync(_azurite, ScenarioOrchestrations.Register, logs: Logs);
+        _host = await DurableTestHost.StartAsync(_azurite.ConnectionString, ScenarioOrchestrations.Register, logs: Logs);
     }
 
     public async Task DisposeAsync()

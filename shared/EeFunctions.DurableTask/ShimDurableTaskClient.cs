@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -144,6 +145,20 @@ public sealed partial class ShimDurableTaskClient : DurableTaskClient
         var purge = new PurgeInstanceFilter(filter.CreatedFrom?.UtcDateTime ?? DateTime.MinValue, filter.CreatedTo?.UtcDateTime, statuses);
         var result = await ((IOrchestrationServicePurgeClient)_service).PurgeInstanceStateAsync(purge);
         return new PurgeResult(result.DeletedInstanceCount);
+    }
+
+    /// <summary>
+    /// Starts the instance's orchestrator again with its original input: under a new id, or in place when
+    /// <paramref name="restartWithNewInstanceId"/> is false (refused with <see cref="global::DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException"/>
+    /// while the instance is active).
+    /// </summary>
+    public override async Task<string> RestartAsync(string instanceId, bool restartWithNewInstanceId = false, CancellationToken cancellation = default)
+    {
+        var state = await GetInstancesAsync(instanceId, getInputsAndOutputs: true, cancellation)
+            ?? throw new ArgumentException($"Orchestration instance '{instanceId}' does not exist.", nameof(instanceId));
+        var newId = restartWithNewInstanceId ? Guid.NewGuid().ToString("N") : instanceId;
+        JsonElement? input = state.SerializedInput is null ? null : JsonDocument.Parse(state.SerializedInput).RootElement.Clone();
+        return await ScheduleNewOrchestrationInstanceAsync(state.Name, input, new StartOrchestrationOptions(newId), cancellation);
     }
 
     /// <summary>

@@ -200,6 +200,25 @@ public sealed class OrchestrationScenarioTests(ScenarioHostFixture fixture) : IC
         Assert.True(pages >= 3);
     }
 
+    [Fact]
+    public async Task Restart_runs_the_orchestrator_again_with_its_input_under_a_new_id_or_in_place_once_finished()
+    {
+        var first = await Host.RunAsync("Chain", "Again");
+        var newId = await Host.Client.RestartAsync(first.InstanceId, restartWithNewInstanceId: true);
+        Assert.NotEqual(first.InstanceId, newId);
+        Assert.Equal("Hello, Hello, Hello, Again!!!", (await Host.WaitAsync(newId)).ReadOutputAs<string>());
+
+        Assert.Equal(first.InstanceId, await Host.Client.RestartAsync(first.InstanceId, restartWithNewInstanceId: false));
+        var again = await Host.WaitAsync(first.InstanceId);
+        Assert.Equal("Again", again.ReadInputAs<string>());
+        Assert.True(again.CreatedAt > first.CreatedAt);
+
+        var waiting = await Host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForEvent");
+        await Host.Client.WaitForInstanceStartAsync(waiting);
+        await Assert.ThrowsAsync<global::DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException>(() => Host.Client.RestartAsync(waiting, restartWithNewInstanceId: false));
+        await Host.Client.TerminateInstanceAsync(waiting);
+    }
+
     private async Task<OrchestrationMetadata> PollAsync(string id, Func<OrchestrationMetadata, bool> condition)
     {
         for (var i = 0; i < 300; i++)

@@ -262,17 +262,15 @@ public static class DurableHttpApi
 
     private static async Task<IResult> RestartAsync(HttpContext http, OrchestrationMetadata state, DurableTaskClient client, DurableHttpManagement management, CancellationToken cancellationToken)
     {
-        var newId = Bool(http.Request.Query, "restartWithNewInstanceId", true) ? Guid.NewGuid().ToString("N") : state.InstanceId;
-        var input = state.SerializedInput is null ? (JsonElement?)null : JsonDocument.Parse(state.SerializedInput).RootElement;
         try
         {
-            var id = await client.ScheduleNewOrchestrationInstanceAsync(state.Name, input, new StartOrchestrationOptions(newId), cancellationToken);
+            var id = await client.RestartAsync(state.InstanceId, Bool(http.Request.Query, "restartWithNewInstanceId", true), cancellationToken);
             return await CheckStatusOrWaitAsync(http, id, client, management, cancellationToken);
         }
         catch (OrchestrationAlreadyExistsException)
         {
-            var existing = await client.GetInstanceAsync(newId, cancellationToken);
-            return Error(409, $"Cannot restart orchestration instance '{newId}' in place: it is {existing?.RuntimeStatus}.");
+            var existing = await client.GetInstanceAsync(state.InstanceId, cancellationToken);
+            return Error(409, $"Cannot restart orchestration instance '{state.InstanceId}' in place: it is {existing?.RuntimeStatus}.");
         }
     }
 

@@ -28,9 +28,10 @@ internal sealed class DurableSuite : IBenchmarkSuite
     public string Description => "SDK + adapters vs raw DTFx on Azurite: hello chains, fan-out 1k, slot efficiency of 3 workers, start latency";
 
     /// <summary>Our host.json's settings (the adopted defaults), for ours and raw alike.</summary>
-    private static DurableTaskExtensionOptions Options(string hub) => new()
+    private static DurableTaskExtensionOptions Options(string hub, bool extendedSessions = false) => new()
     {
         HubName = hub,
+        ExtendedSessionsEnabled = extendedSessions,
         MaxConcurrentActivityFunctions = 20,
         MaxConcurrentOrchestratorFunctions = 20,
         StorageProvider = new DurableStorageProviderOptions { PartitionCount = 4, MaxQueuePollingInterval = TimeSpan.FromSeconds(5) },
@@ -60,6 +61,10 @@ internal sealed class DurableSuite : IBenchmarkSuite
         var rawActivitiesPerSec = FanOut / rawFanout1kSec;
         var shimEfficiency = Math.Min(orchestrationsPerSec / rawOrchestrationsPerSec, activitiesPerSec / rawActivitiesPerSec);
 
+        // One candidate setting against the adopted ones: extended sessions (no history replay between episodes).
+        var extended = await OursAsync(azurite.ConnectionString, cancellationToken, extendedSessions: true);
+        context.Output.WriteLine($"ours with extendedSessionsEnabled: {extended.Hello:F1} orch/s, fan-out {extended.Fan:F2} s (adopted settings: {Median(ours.Select(o => o.Hello)):F1} orch/s, {Median(ours.Select(o => o.Fan)):F2} s)");
+
         var (slotWall, slotEfficiency) = await SlotEfficiencyAsync(azurite.ConnectionString, context, cancellationToken);
         var startLatencyP50Ms = await StartLatencyAsync(azurite.ConnectionString, cancellationToken);
 
@@ -78,12 +83,14 @@ internal sealed class DurableSuite : IBenchmarkSuite
             ["rawActivitiesPerSec"] = Math.Round(rawActivitiesPerSec, 2),
             ["shimEfficiency"] = Math.Round(shimEfficiency, 3),
             ["startLatencyP50Ms"] = Math.Round(startLatencyP50Ms, 1),
+            ["extendedSessionsOrchestrationsPerSec"] = Math.Round(extended.Hello, 2),
+            ["extendedSessionsFanout1kSec"] = Math.Round(extended.Fan, 3),
         });
     }
 
-    private static async Task<(double Hello, double Fan)> OursAsync(string connection, CancellationToken cancellationToken)
+    private static async Task<(double Hello, double Fan)> OursAsync(string connection, CancellationToken cancellationToken, bool extendedSessions = false)
     {
-        using var host = await StartOursAsync(connection, NewHub(), cancellationToken);
+        using var host = await StartOursAsync(connection, NewHub(), cancellationToken, extendedSessions: extendedSessions);
         var client = host.Services.GetRequiredService<DurableTaskClient>();
 
         var watch = Stopwatch.StartNew();
@@ -206,10 +213,10 @@ internal sealed class DurableSuite : IBenchmarkSuite
         return Median(samples);
     }
 
-    private static async Task<IHost> StartOursAsync(string connection, string hub, CancellationToken cancellationToken, bool worker = true)
+    private static async Task<IHost> StartOursAsync(string connection, string hub, CancellationToken cancellationToken, bool worker = true, bool extendedSessions = false)
     {
         var builder = Host.CreateApplicationBuilder();
-        var o = Options(hub);
+        var o = Options(hub, extendedSessions);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [Key("hubName")] = o.HubName,
@@ -217,6 +224,7 @@ internal sealed class DurableSuite : IBenchmarkSuite
             [Key("maxConcurrentOrchestratorFunctions")] = o.MaxConcurrentOrchestratorFunctions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [Key("storageProvider:partitionCount")] = o.StorageProvider.PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [Key("storageProvider:maxQueuePollingInterval")] = o.StorageProvider.MaxQueuePollingInterval.ToString(),
+            [Key("extendedSessionsEnabled")] = o.ExtendedSessionsEnabled ? "true" : "false",
         });
         builder.Logging.ClearProviders();
         if (worker)

@@ -55,6 +55,27 @@ public sealed class OrchestrationStarterTests(ScenarioHostFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task A_start_whose_Pending_row_was_never_written_leaves_no_Pending_instance_and_the_id_can_be_started_again()
+    {
+        // DTFx enqueues the start before it writes the Pending row: a crash between the two leaves only the message.
+        var id = "rowless-" + Guid.NewGuid().ToString("N");
+        var instance = new global::DurableTask.Core.OrchestrationInstance { InstanceId = id, ExecutionId = Guid.NewGuid().ToString("N") };
+        var started = new global::DurableTask.Core.History.ExecutionStartedEvent(-1, "\"orphan\"") { Name = "Chain", Version = string.Empty, OrchestrationInstance = instance };
+        var service = (global::DurableTask.Core.IOrchestrationServiceClient)Host.Services.GetService(typeof(global::DurableTask.Core.IOrchestrationServiceClient))!;
+        await service.SendTaskOrchestrationMessageAsync(new global::DurableTask.Core.TaskMessage { OrchestrationInstance = instance, Event = started });
+
+        // The orphaned message never makes an instance appear, so none can be stuck Pending.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Null(await Host.Client.GetInstanceAsync(id));
+
+        Assert.True(await Host.Starter.StartOnceAsync("Chain", id, "again", CancellationToken.None));
+        var done = await Host.WaitAsync(id);
+        Assert.Equal("Hello, Hello, Hello, again!!!", done.ReadOutputAs<string>());
+        var history = await ((ShimDurableTaskClient)Host.Client).GetHistoryAsync(id);
+        Assert.Single(history, e => (string?)e["EventType"] == "ExecutionStarted");
+    }
+
+    [Fact]
     public async Task A_bad_instance_id_is_refused_before_anything_is_written()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Host.Starter.StartOnceAsync("Chain", "a/b", null, CancellationToken.None));

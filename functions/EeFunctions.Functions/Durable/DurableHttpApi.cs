@@ -199,7 +199,8 @@ public static class DurableHttpApi
         }
 
         var reason = http.Request.Query["reason"].FirstOrDefault();
-        var state = await client.GetInstanceAsync(instanceId, op is DurableApiOperation.Restart or DurableApiOperation.Terminate, cancellationToken);
+        // Terminate hands the instance's input and status to the hooks; restart reads the input itself.
+        var state = await client.GetInstanceAsync(instanceId, op is DurableApiOperation.Terminate, cancellationToken);
         if (op == DurableApiOperation.Restart)
         {
             return state is null
@@ -279,11 +280,6 @@ public static class DurableHttpApi
         if (await authorizer.AuthorizeAsync(http, DurableApiOperation.Purge, instanceId, cancellationToken) is { } denied)
         {
             return Results.StatusCode(denied);
-        }
-
-        if (await client.GetInstanceAsync(instanceId, false, cancellationToken) is null)
-        {
-            return Results.NotFound();
         }
 
         try

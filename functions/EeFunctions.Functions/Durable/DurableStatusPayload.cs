@@ -78,11 +78,20 @@ public static class DurableStatusPayload
         }
 
         var result = new JsonArray();
+        var shown = new HashSet<int>();
         foreach (var e in history)
         {
             var type = Type(e);
             if (type is "OrchestratorStarted" or "OrchestratorCompleted" ||
                 (type is "TaskScheduled" or "SubOrchestrationInstanceCreated" && matched.Contains(Int(e, "EventId"))))
+            {
+                continue;
+            }
+
+            // Delivery is at least once: a worker killed after its activity finished but before the message was
+            // deleted leaves a second completion of the same task in the stored history. The orchestration used
+            // only the first, so that is the one shown.
+            if (CompletedId(e) is { } completed && !shown.Add(completed))
             {
                 continue;
             }

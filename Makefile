@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test setup gdal tools settings bench-storage token
+.PHONY: run test setup gdal tools settings token
 
 setup: gdal tools settings
 
@@ -25,6 +25,3 @@ test: gdal tools
 ## Prints a development Earth Engine bearer token with every permission on PROJECT (last line): make token PROJECT=my-project
 token: settings
 	@node scripts/ee-token.js $(or $(PROJECT),my-project)
-
-bench-storage: tools
-	dotnet run -c Release --project tests/EeFunctions.Benchmarks -- storage

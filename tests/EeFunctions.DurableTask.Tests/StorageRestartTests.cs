@@ -11,7 +11,13 @@ public sealed class StorageRestartTests
     {
         // A private Azurite: stopping the assembly's shared one would stop every other test's storage too.
         await using var azurite = await AzuriteInstance.StartAsync();
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, ScenarioOrchestrations.Register);
+        // A message a worker held when storage went away (its completion or abandon failed) stays invisible for its
+        // visibility timeout, 5 minutes by default: shorten it so redelivery happens within the test's wait.
+        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, ScenarioOrchestrations.Register, new Dictionary<string, string?>
+        {
+            [DurableTaskExtensionOptions.SectionName + ":storageProvider:controlQueueVisibilityTimeout"] = "00:00:20",
+            [DurableTaskExtensionOptions.SectionName + ":storageProvider:workItemQueueVisibilityTimeout"] = "00:00:20",
+        });
 
         var ids = new List<string>();
         for (var i = 0; i < 20; i++)

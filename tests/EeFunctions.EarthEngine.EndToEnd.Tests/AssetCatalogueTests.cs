@@ -4,7 +4,7 @@ using EeFunctions.EarthEngine.Models;
 using EeFunctions.Functions.EarthEngine;
 using EeFunctions.Raster;
 using EeFunctions.Raster.Tiles;
-using EeFunctions.Storage.Tables;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -241,7 +241,8 @@ public sealed class AssetCatalogueTests(EeHostFixture host)
         var options = host.Factory.Services.GetRequiredService<IOptions<EarthEngineOptions>>().Value;
         var table = host.Factory.Services.GetRequiredService<TableServiceClient>().GetTableClient(options.AssetsTable);
         var rows = Enumerable.Range(0, SeededImages).Select(i => $"big/img-{i:000}").Select(path => AssetCatalog.EntityOf(project, path, ImageAsset(project, path), StoredImageOf())).ToList();
-        foreach (var chunk in rows.Chunk(TableClient.MaxTransactionActions))
+        // An entity-group transaction holds at most 100 actions.
+        foreach (var chunk in rows.Chunk(100))
         {
             await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)));
         }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using EeFunctions.EarthEngine.Auth;
-using EeFunctions.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using EeFunctions.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -91,7 +92,7 @@ public sealed class EeHostFixture : IAsyncLifetime
             return names;
         }
 
-        await foreach (var item in container.GetBlobsAsync(prefix: $"tiles/{project}/{assetPath.Replace('/', ':')}/"))
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"tiles/{project}/{assetPath.Replace('/', ':')}/", CancellationToken.None))
         {
             names.Add(item.Name);
         }
@@ -109,7 +110,7 @@ public sealed class EeHostFixture : IAsyncLifetime
             return names;
         }
 
-        await foreach (var item in container.GetBlobsAsync(prefix: operationId + "/"))
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, operationId + "/", CancellationToken.None))
         {
             names.Add(item.Name);
         }

@@ -1,5 +1,5 @@
 using EeFunctions.Functions.EarthEngine;
-using EeFunctions.Storage.Tables;
+using Azure.Data.Tables;
 using EeFunctions.Testing;
 
 namespace EeFunctions.Functions.Tests;

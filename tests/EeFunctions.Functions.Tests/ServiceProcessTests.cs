@@ -25,7 +25,7 @@ public sealed class ServiceProcessTests(AzuriteFixture azurite) : IClassFixture<
     public async Task The_real_process_starts_without_storage_and_reports_it_as_unhealthy()
     {
         var closed = AzuriteInstance.FreePorts(1)[0];
-        var cs = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={EeFunctions.Storage.StorageConnectionString.DevelopmentAccountKey};" +
+        var cs = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteInstance.DevelopmentAccountKey};" +
                  $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1";
         await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>(TestSettings.For(azurite)) { ["AzureWebJobsStorage"] = cs });
         using var http = new HttpClient { BaseAddress = service.BaseAddress };

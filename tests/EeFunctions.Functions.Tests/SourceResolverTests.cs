@@ -1,9 +1,12 @@
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.Functions.EarthEngine;
 using EeFunctions.Raster;
-using EeFunctions.Storage;
-using EeFunctions.Storage.Blobs;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
+using EeFunctions.Functions.Hosting;
 using EeFunctions.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.Tests;
@@ -15,10 +18,11 @@ public sealed class SourceResolverTests(AzuriteFixture azurite) : IClassFixture<
 
     public void Dispose() => Directory.Delete(_cache, recursive: true);
 
-    private SourceResolver ResolverFor(BlobServiceClient blobs)
+    private SourceResolver ResolverFor(BlobServiceClient blobs, long wholeReadCopyMaxBytes = 4L << 30)
     {
-        var options = Options.Create(new EarthEngineOptions { LocalCacheDirectory = _cache });
-        return new SourceResolver(blobs, new SafeHttpDownloader(options), options);
+        var options = Options.Create(new EarthEngineOptions { LocalCacheDirectory = _cache, WholeReadCopyMaxBytes = wholeReadCopyMaxBytes });
+        var connection = new StorageConnection(new StorageOptions { ConnectionString = azurite.ConnectionString }, credential: null);
+        return new SourceResolver(blobs, new BlobReadSas(blobs, connection, NullLogger<BlobReadSas>.Instance), new SafeHttpDownloader(options), options);
     }
 
     private async Task<(BlobServiceClient Blobs, SourceLocation Location)> UploadAsync(string raster)
@@ -47,6 +51,48 @@ public sealed class SourceResolverTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(RasterInspector.Inspect(TestData.Raster("cogeo.tif")).Width, info.Width);
         Assert.Equal(new FileInfo(TestData.Raster("cogeo.tif")).Length, opened.Length);
         Assert.Empty(Directory.GetFiles(_cache));
+    }
+
+    [Fact]
+    public async Task A_source_read_whole_is_downloaded_once_for_all_concurrent_readers_and_read_locally()
+    {
+        var (blobs, location) = await UploadAsync("cogeo.tif");
+        var resolver = ResolverFor(blobs);
+
+        var opened = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => resolver.OpenAsync(location, SourceAccess.Whole, CancellationToken.None)));
+
+        Assert.Single(opened.Select(o => o.GdalPath).Distinct());
+        Assert.StartsWith(_cache, opened[0].GdalPath, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(TestData.Raster("cogeo.tif")), File.ReadAllBytes(opened[0].GdalPath));
+        Assert.Single(Directory.GetFiles(_cache));
+        Assert.Equal(opened[0].Location.ETag, opened[3].Location.ETag);
+    }
+
+    [Fact]
+    public async Task A_source_larger_than_the_copy_limit_is_read_in_place_even_when_read_whole()
+    {
+        var (blobs, location) = await UploadAsync("cogeo.tif");
+
+        var opened = await ResolverFor(blobs, wholeReadCopyMaxBytes: 1024).OpenAsync(location, SourceAccess.Whole, CancellationToken.None);
+
+        Assert.StartsWith("/vsicurl/http", opened.GdalPath, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_cache));
+    }
+
+    [Fact]
+    public async Task A_local_copy_of_a_replaced_blob_is_refused_like_an_in_place_read()
+    {
+        var (blobs, location) = await UploadAsync("byte.tif");
+        var resolver = ResolverFor(blobs);
+        var pinned = (await resolver.OpenAsync(location, SourceAccess.Whole, CancellationToken.None)).Location;
+        await using (var file = File.OpenRead(TestData.Raster("cogeo.tif")))
+        {
+            await blobs.GetBlobContainerClient(location.Container).GetBlobClient(location.Blob).UploadAsync(file, overwrite: true);
+        }
+
+        var ex = await Assert.ThrowsAsync<EarthEngineException>(() => resolver.OpenAsync(pinned, SourceAccess.Whole, CancellationToken.None));
+
+        Assert.Equal(EeStatusCode.FailedPrecondition, ex.Code);
     }
 
     [Fact]
@@ -112,8 +158,8 @@ public sealed class SourceResolverTests(AzuriteFixture azurite) : IClassFixture<
     public async Task Without_the_account_key_a_source_is_copied_once_and_read_locally()
     {
         var (keyed, location) = await UploadAsync("byte.tif");
-        var sas = new EeFunctions.Storage.Sas.AccountSasBuilder { Permissions = "rl", Services = "b", ExpiresOn = DateTimeOffset.UtcNow.AddHours(1) }
-            .ToSasQueryParameters(new StorageSharedKeyCredential(StorageConnectionString.DevelopmentAccountName, StorageConnectionString.DevelopmentAccountKey));
+        var sas = new AccountSasBuilder(AccountSasPermissions.Read | AccountSasPermissions.List, DateTimeOffset.UtcNow.AddHours(1), AccountSasServices.Blobs, AccountSasResourceTypes.All)
+            .ToSasQueryParameters(new StorageSharedKeyCredential(AzuriteInstance.DevelopmentAccountName, AzuriteInstance.DevelopmentAccountKey));
         var blobs = new BlobServiceClient(new Uri(keyed.Uri.AbsoluteUri.TrimEnd('/') + "?" + sas));
         var resolver = ResolverFor(blobs);
 

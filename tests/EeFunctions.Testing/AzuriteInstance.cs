@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using EeFunctions.Storage;
 
 namespace EeFunctions.Testing;
 
@@ -34,16 +33,22 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>Azurite's well-known development account (the one <c>UseDevelopmentStorage=true</c> names).</summary>
+    public const string DevelopmentAccountName = "devstoreaccount1";
+
+    /// <summary>The development account's published key.</summary>
+    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     /// <summary>Whether the Azurite process is running.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>An account-key connection string with explicit endpoints (Azurite style).</summary>
     public string ConnectionString =>
         "DefaultEndpointsProtocol=http;" +
-        $"AccountName={StorageConnectionString.DevelopmentAccountName};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{StorageConnectionString.DevelopmentAccountName};" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{StorageConnectionString.DevelopmentAccountName};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{StorageConnectionString.DevelopmentAccountName};";
+        $"AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{DevelopmentAccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{DevelopmentAccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{DevelopmentAccountName};";
 
     /// <summary>The path of Azurite's entry script in the repository's <c>node_modules</c>.</summary>
     public static string ScriptPath => Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");

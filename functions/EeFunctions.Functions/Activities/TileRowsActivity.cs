@@ -26,7 +26,7 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
                 return 0;
             }
 
-            var path = await resolver.TilesetPathAsync(plan.Sources, plan.VrtTemplate, lifetime.ApplicationStopping);
+            var path = await resolver.TilesetPathAsync(plan.Sources, plan.VrtTemplate, SourceAccess.Whole, lifetime.ApplicationStopping);
             var key = new TilesetKey(input.Project, input.AssetKey, input.Generation, plan.StoreId);
             var result = await tiler.TileRowsAsync(path, plan.Layout, key, storage.Tiles, input.FirstRow, input.RowCount, lifetime.ApplicationStopping);
 

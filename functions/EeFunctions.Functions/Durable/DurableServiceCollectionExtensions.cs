@@ -12,7 +12,7 @@ public static class DurableServiceCollectionExtensions
     public static IServiceCollection AddDurableFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DurableHttpApiOptions>().Bind(configuration.GetSection(DurableHttpApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddDurableTaskOnAzureStorage(configuration, sp => new StorageAccountClientProvider(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        services.AddDurableTaskOnAzureStorage(configuration, sp => sp.GetRequiredService<StorageConnection>().CreateTaskHubProvider());
         if (configuration.GetValue<bool>(SelfTestOrchestrations.SettingName))
         {
             services.AddSingleton<IDurableTaskContributor, SelfTestOrchestrations>();

@@ -5,7 +5,7 @@ using EeFunctions.EarthEngine.Json;
 using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
 using EeFunctions.Raster.Tiles;
-using EeFunctions.Storage.Tables;
+using Azure.Data.Tables;
 
 namespace EeFunctions.Functions.EarthEngine;
 
@@ -56,6 +56,9 @@ public sealed record AssetChildrenPage(IReadOnlyList<EarthEngineAsset> Assets, s
 /// </summary>
 public sealed class AssetCatalog(TableClient table)
 {
+    /// <summary>The most entities the Table service returns in one page.</summary>
+    private const int MaxTablePageSize = 1000;
+
     private const int MaxAttempts = 20;
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private static readonly string[] s_listColumns = ["RowKey", "Type", "Asset"];
@@ -181,7 +184,7 @@ public sealed class AssetCatalog(TableClient table)
         while (children.Count <= pageSize)
         {
             string? skipTo = null;
-            var rows = table.QueryAsync<AssetEntity>(RangeFilter(project, parentPath, from, inclusive), Math.Min(pageSize + 1 - children.Count, TableClient.MaxPageSize), s_listColumns, cancellationToken);
+            var rows = table.QueryAsync<AssetEntity>(RangeFilter(project, parentPath, from, inclusive), Math.Min(pageSize + 1 - children.Count, MaxTablePageSize), s_listColumns, cancellationToken);
             await foreach (var row in rows)
             {
                 var rest = row.RowKey[prefix.Length..];

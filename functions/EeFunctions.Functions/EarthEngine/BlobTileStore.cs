@@ -1,6 +1,7 @@
 using Azure;
 using EeFunctions.Raster.Tiles;
-using EeFunctions.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace EeFunctions.Functions.EarthEngine;
 
@@ -33,7 +34,7 @@ public sealed class BlobTileStore(BlobContainerClient container) : ITileStore
     public async Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        await foreach (var item in Container.GetBlobsAsync(prefix: prefix, cancellationToken: cancellationToken))
+        await foreach (var item in Container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
         {
             await Container.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
             deleted++;

@@ -64,6 +64,13 @@ public sealed class EarthEngineOptions
     /// </summary>
     public string? LocalCacheDirectory { get; set; }
 
+    /// <summary>
+    /// Largest source an import's tiling reads from a local copy (downloaded once, in parallel ranges) rather than by
+    /// GDAL's range reads; larger ones are read in place, so the copies stay within the disk. 0: always in place.
+    /// </summary>
+    [Range(0L, long.MaxValue)]
+    public long WholeReadCopyMaxBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
     /// <summary>Largest total size of the local source copies; the least recently written go first.</summary>
     [Range(1L, long.MaxValue)]
     public long LocalCacheMaxBytes { get; set; } = 20L * 1024 * 1024 * 1024;

@@ -26,6 +26,7 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddSingleton(sp => new EeTokenService(sp.GetRequiredService<IOptions<EeAuthOptions>>().Value));
         services.AddSingleton<EeStorage>();
         services.AddSingleton<SafeHttpDownloader>();
+        services.AddSingleton<BlobReadSas>();
         services.AddSingleton<SourceResolver>();
         services.AddSingleton<TilesetInspector>();
         services.AddSingleton<ExternalImageRegistrar>();

@@ -1,5 +1,5 @@
-using EeFunctions.Storage.Blobs;
-using EeFunctions.Storage.Tables;
+using Azure.Storage.Blobs;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.EarthEngine;

@@ -1,5 +1,6 @@
 using Azure;
-using EeFunctions.Storage.Tables;
+using Azure.Data.Tables;
+using Azure.Data.Tables.Models;
 
 namespace EeFunctions.Functions.EarthEngine;
 
@@ -51,9 +52,13 @@ public sealed class GenerationClaims(TableClient table)
     {
         await EnsureTableAsync(cancellationToken);
         var claim = new GenerationClaimEntity { PartitionKey = PartitionOf(project), RowKey = RowKeyOf(assetKey, generation), Outcome = outcome };
-        if (await table.TryAddEntityAsync(claim, cancellationToken))
+        try
         {
+            await table.AddEntityAsync(claim, cancellationToken);
             return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode == TableErrorCode.EntityAlreadyExists)
+        {
         }
 
         // The row exists: this side wins only if it was its own earlier claim (an activity runs at least once).

@@ -1,10 +1,12 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.Raster.Gdal;
-using EeFunctions.Storage.Blobs;
-using EeFunctions.Storage.Blobs.Models;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 
 namespace EeFunctions.Functions.EarthEngine;
@@ -16,6 +18,16 @@ public sealed record SourceLocation(string Uri, string? Container, string? Blob,
     public bool IsBlob => Container is not null && Blob is not null;
 }
 
+/// <summary>How much of a source the caller is about to read: that decides between range reads and a local copy.</summary>
+public enum SourceAccess
+{
+    /// <summary>Some windows or headers (inspection, getPixels): read in place by range requests.</summary>
+    Window,
+
+    /// <summary>Every pixel (tiling an import): one parallel download is faster than GDAL's range reads of it all.</summary>
+    Whole,
+}
+
 /// <summary>A blob source opened for GDAL: its pinned location, the path GDAL reads, and its size.</summary>
 public sealed record SourceRead(SourceLocation Location, string GdalPath, long Length);
 
@@ -24,9 +36,18 @@ public sealed record SourceRead(SourceLocation Location, string GdalPath, long L
 /// account are used as they are — downloads http(s) sources to the staging container through <see cref="SafeHttpDownloader"/>,
 /// and gives GDAL a path to each blob: read in place by range requests, or a local copy when no SAS can be signed.
 /// </summary>
-public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader downloader, IOptions<EarthEngineOptions> options)
+public sealed class SourceResolver(BlobServiceClient blobs, BlobReadSas signer, SafeHttpDownloader downloader, IOptions<EarthEngineOptions> options)
 {
+    /// <summary>Ranges of a whole download, and how many at once: its memory is bounded by their product (32 MiB).</summary>
+    private static readonly StorageTransferOptions s_wholeDownload = new()
+    {
+        InitialTransferSize = 8 * 1024 * 1024,
+        MaximumTransferSize = 8 * 1024 * 1024,
+        MaximumConcurrency = 4,
+    };
+
     private readonly EarthEngineOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _copying = new(StringComparer.Ordinal);
     private long _lastVrtPrune;
 
     /// <summary>
@@ -107,13 +128,18 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         return new SourceLocation(uri, _options.StagingContainer, stagingBlob);
     }
 
+    /// <summary>Opens a blob source for window reads (see <see cref="OpenAsync(SourceLocation, SourceAccess, CancellationToken)"/>).</summary>
+    public Task<SourceRead> OpenAsync(SourceLocation source, CancellationToken cancellationToken) =>
+        OpenAsync(source, SourceAccess.Window, cancellationToken);
+
     /// <summary>
-    /// Where GDAL reads a blob source: in place by HTTP range reads through a read-only SAS of that blob when the
-    /// account key is at hand, else a local copy (downloaded once per ETag). The first call pins the blob's ETag in
-    /// the returned location; later calls with it fail if the blob has been replaced since, so one import never
-    /// mixes two versions of a source. A missing blob is INVALID_ARGUMENT naming it.
+    /// Where GDAL reads a blob source: a local copy (downloaded once per ETag) when it is read whole and is at most
+    /// <see cref="EarthEngineOptions.WholeReadCopyMaxBytes"/>, else in place by HTTP range reads through a read-only
+    /// SAS of that blob, else (no SAS can be signed) a local copy. The first call pins the blob's ETag in the returned
+    /// location; later calls with it fail if the blob has been replaced since, so one import never mixes two versions
+    /// of a source. A missing blob is INVALID_ARGUMENT naming it.
     /// </summary>
-    public async Task<SourceRead> OpenAsync(SourceLocation source, CancellationToken cancellationToken)
+    public async Task<SourceRead> OpenAsync(SourceLocation source, SourceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         var blob = BlobOf(source);
@@ -138,9 +164,14 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         }
 
         var located = source with { ETag = properties.ETag.ToString() };
-        if (blob.CanGenerateSasUri)
+        if (access == SourceAccess.Whole && properties.ContentLength <= _options.WholeReadCopyMaxBytes)
         {
-            return new SourceRead(located, GdalRuntime.RemotePath(ReadUri(blob, properties.ETag)), properties.ContentLength);
+            return new SourceRead(located, await LocalCopyAsync(located, blob, properties, cancellationToken), properties.ContentLength);
+        }
+
+        if (await signer.ReadUriAsync(blob, cancellationToken) is { } sas)
+        {
+            return new SourceRead(located, GdalRuntime.RemotePath(Versioned(sas, properties.ETag)), properties.ContentLength);
         }
 
         return new SourceRead(located, await LocalCopyAsync(located, blob, properties, cancellationToken), properties.ContentLength);
@@ -175,13 +206,13 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
     }
 
     /// <summary>The path GDAL reads for a tileset: its single source, or the filled-in VRT over all of them.</summary>
-    public async Task<string> TilesetPathAsync(IReadOnlyList<SourceLocation> sources, string? vrtTemplate, CancellationToken cancellationToken)
+    public async Task<string> TilesetPathAsync(IReadOnlyList<SourceLocation> sources, string? vrtTemplate, SourceAccess access, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sources);
         var paths = new List<string>();
         foreach (var source in sources)
         {
-            paths.Add((await OpenAsync(source, cancellationToken)).GdalPath);
+            paths.Add((await OpenAsync(source, access, cancellationToken)).GdalPath);
         }
 
         if (vrtTemplate is null)
@@ -212,29 +243,58 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         : throw new InvalidOperationException($"Source '{source.Uri}' is not in blob storage.");
 
     /// <summary>
-    /// A read-only SAS URL of the blob. Its expiry is rounded to the hour so the URL (GDAL's cache key) stays the same
-    /// across the activities of an import, and the ETag is in the query (storage ignores it) so a replaced blob is
-    /// never served from GDAL's cache of the old one.
+    /// The SAS URL with the blob's ETag in the query (storage ignores it), so a replaced blob is never served from
+    /// GDAL's cache of the old one.
     /// </summary>
-    private static Uri ReadUri(BlobClient blob, ETag etag)
+    private static Uri Versioned(Uri sas, ETag etag)
     {
-        var now = DateTimeOffset.UtcNow;
-        var expiry = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(3);
-        var sas = blob.GenerateSasUri("r", expiry);
         var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(etag.ToString())))[..16];
         return new Uri(sas.AbsoluteUri + "&eeversion=" + version);
     }
 
+    /// <summary>
+    /// The local copy of one blob version. Callers wanting the same copy at once share one download (the activities of
+    /// one import run side by side); a failed or cancelled download is forgotten so the next caller tries again.
+    /// </summary>
     private async Task<string> LocalCopyAsync(SourceLocation source, BlobClient blob, BlobProperties properties, CancellationToken cancellationToken)
+    {
+        var path = CopyPath(source, properties);
+        while (true)
+        {
+            var download = _copying.GetOrAdd(path, p => new Lazy<Task>(() => DownloadCopyAsync(p, blob, properties, cancellationToken)));
+            try
+            {
+                await download.Value.WaitAsync(cancellationToken);
+                return path;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The caller whose token the shared download ran under gave up; this one still wants the copy.
+            }
+            finally
+            {
+                if (download.Value.IsCompleted)
+                {
+                    _copying.TryRemove(new KeyValuePair<string, Lazy<Task>>(path, download));
+                }
+            }
+        }
+    }
+
+    private string CopyPath(SourceLocation source, BlobProperties properties)
     {
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{source.Container}/{source.Blob}/{properties.ETag}")))[..32];
         var extension = Path.GetExtension(source.Blob!);
-        var path = Path.Combine(CacheDirectory(), key + (extension.Length is > 0 and <= 6 ? extension : ".bin"));
+        return Path.Combine(CacheDirectory(), key + (extension.Length is > 0 and <= 6 ? extension : ".bin"));
+    }
+
+    private async Task DownloadCopyAsync(string path, BlobClient blob, BlobProperties properties, CancellationToken cancellationToken)
+    {
         if (File.Exists(path))
         {
             // A hit counts as a use: the prune drops the least recently used copies, not the oldest downloads.
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-            return path;
+            return;
         }
 
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
@@ -242,7 +302,7 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                await blob.DownloadToAsync(file, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken);
+                await blob.DownloadToAsync(file, new BlobDownloadToOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag }, TransferOptions = s_wholeDownload }, cancellationToken);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -254,7 +314,6 @@ public sealed class SourceResolver(BlobServiceClient blobs, SafeHttpDownloader d
         }
 
         PruneCache(keep: path);
-        return path;
     }
 
     /// <summary>

@@ -179,7 +179,7 @@ public sealed class TilesetInspector(SourceResolver resolver, RasterTiler tiler,
             var anyMask = masks.Any(m => m is not null);
             var template = SourceVrt.Template(placeholders, overrides, first.Info.CrsWkt is null ? tileset.Crs : null, force: tileset.Transforms is not null || isMaskTileset || anyMask,
                 bandCount: isMaskTileset ? bandCount : null, masks: anyMask ? masks : null, maskOnly: maskOnly, coverageOnly: spec.SkipMetadataRead);
-            var readPath = await resolver.TilesetPathAsync(locations, template, ct);
+            var readPath = await resolver.TilesetPathAsync(locations, template, SourceAccess.Window, ct);
             var policies = new PyramidingPolicy[bandCount];
             for (var b = 0; b < bandCount; b++)
             {

@@ -1,7 +1,7 @@
 using Azure;
-using EeFunctions.Storage.Blobs;
-using EeFunctions.Storage.Queues;
-using EeFunctions.Storage.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Data.Tables;
 
 namespace EeFunctions.Functions.Health;
 

@@ -1,40 +1,50 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using EeFunctions.Functions.Health;
-using EeFunctions.Storage.Blobs;
-using EeFunctions.Storage.Queues;
-using EeFunctions.Storage.Tables;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Azure;
 
 namespace EeFunctions.Functions.Hosting;
 
 /// <summary>Registers the host's options, storage clients and health probes.</summary>
 public static class ServiceCollectionExtensions
 {
+    /// <summary>The named clients of the health probes: no retries and a short network timeout, so a probe answers fast.</summary>
+    public const string HealthClientName = "health";
+
     public static IServiceCollection AddFunctionsHost(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<HttpExtensionOptions>().Bind(configuration.GetSection(HttpExtensionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>()
-            .Configure(o => o.ConnectionString = configuration[StorageOptions.ConnectionSetting] ?? string.Empty)
+            .Configure(o => StorageOptions.Bind(configuration, o))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<StorageConnection>();
 
-        // The app's clients retry transient failures (configured once in StorageClientOptions).
-        services.AddSingleton(sp => new BlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
-        services.AddSingleton(sp => new QueueServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
-        services.AddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+        // One registration per client; the app's clients keep the SDK's default retries (exponential, 3 tries).
+        services.AddAzureClients(azure =>
+        {
+            azure.AddClient<BlobServiceClient, BlobClientOptions>((options, sp) => sp.GetRequiredService<StorageConnection>().CreateBlobServiceClient(options));
+            azure.AddClient<QueueServiceClient, QueueClientOptions>((options, sp) => sp.GetRequiredService<StorageConnection>().CreateQueueServiceClient(options));
+            azure.AddClient<TableServiceClient, TableClientOptions>((options, sp) => sp.GetRequiredService<StorageConnection>().CreateTableServiceClient(options));
+            azure.AddClient<BlobServiceClient, BlobClientOptions>((options, sp) => sp.GetRequiredService<StorageConnection>().CreateBlobServiceClient(Fast(options)))
+                .WithName(HealthClientName);
+            azure.AddClient<QueueServiceClient, QueueClientOptions>((options, sp) => sp.GetRequiredService<StorageConnection>().CreateQueueServiceClient(Fast(options)))
+                .WithName(HealthClientName);
+            azure.AddClient<TableServiceClient, TableClientOptions>((options, sp) => sp.GetRequiredService<StorageConnection>().CreateTableServiceClient(Fast(options)))
+                .WithName(HealthClientName);
+        });
 
-        // Health probes must answer fast: their own clients, with no retries and a short network timeout.
-        services.AddSingleton<IHealthProbe>(sp => new BlobHealthProbe(new BlobServiceClient(ConnectionString(sp), Fast(new BlobClientOptions()))));
-        services.AddSingleton<IHealthProbe>(sp => new QueueHealthProbe(new QueueServiceClient(ConnectionString(sp), Fast(new QueueClientOptions()))));
-        services.AddSingleton<IHealthProbe>(sp => new TableHealthProbe(new TableServiceClient(ConnectionString(sp), Fast(new TableClientOptions()))));
+        services.AddSingleton<IHealthProbe>(sp => new BlobHealthProbe(sp.GetRequiredService<IAzureClientFactory<BlobServiceClient>>().CreateClient(HealthClientName)));
+        services.AddSingleton<IHealthProbe>(sp => new QueueHealthProbe(sp.GetRequiredService<IAzureClientFactory<QueueServiceClient>>().CreateClient(HealthClientName)));
+        services.AddSingleton<IHealthProbe>(sp => new TableHealthProbe(sp.GetRequiredService<IAzureClientFactory<TableServiceClient>>().CreateClient(HealthClientName)));
         services.AddSingleton<IHealthProbe, GdalHealthProbe>();
         services.AddSingleton<HealthService>();
         return services;
     }
 
-    private static string ConnectionString(IServiceProvider sp) => sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString;
-
     private static T Fast<T>(T options)
-        where T : Storage.StorageClientOptions
+        where T : Azure.Core.ClientOptions
     {
         options.Retry.MaxRetries = 0;
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);

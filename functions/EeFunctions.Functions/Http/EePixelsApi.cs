@@ -95,7 +95,7 @@ internal static class EePixelsApi
     private static async Task<PixelBlock> ReadExternalAsync(EeCall call, RasterReader reader, ExternalPixels external, TilesetLayout layout, TargetGrid grid)
     {
         var resolver = call.Service<SourceResolver>();
-        var path = await resolver.TilesetPathAsync(external.Sources, external.VrtTemplate, call.Aborted);
+        var path = await resolver.TilesetPathAsync(external.Sources, external.VrtTemplate, SourceAccess.Window, call.Aborted);
         try
         {
             var pixels = await reader.ReadSourceAsync(path, layout, grid, call.Aborted);

@@ -10,7 +10,8 @@ using EeFunctions.EarthEngine.Auth;
 using EeFunctions.Functions.Activities;
 using EeFunctions.Raster;
 using EeFunctions.Raster.Gdal;
-using EeFunctions.Storage.Blobs;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using EeFunctions.Testing;
 
 namespace EeFunctions.Benchmarks.Suites;
@@ -355,7 +356,7 @@ internal sealed class ImportEndToEndSuite : IBenchmarkSuite
         // The service's default tile container (EarthEngine:TilesContainer).
         var tiles = new BlobContainerClient(azurite.ConnectionString, "eetiles");
         long blobs = 0, bytes = 0;
-        await foreach (var item in tiles.GetBlobsAsync(prefix: $"tiles/{Project}/", cancellationToken: cancellationToken))
+        await foreach (var item in tiles.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"tiles/{Project}/", cancellationToken))
         {
             blobs++;
             bytes += item.Properties.ContentLength ?? 0;

@@ -4,11 +4,11 @@ using System.Text;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace EeFunctions.Storage.Tests.Core;
+namespace EeFunctions.Functions.Tests;
 
 /// <summary>
-/// A transport that never touches the network: it records each request as the pipeline finally sends it
-/// (after auth and version policies) and answers with a canned response.
+/// A transport that never touches the network: it records each request as the pipeline finally sends it (after the
+/// authentication and version policies) and answers with a canned response. Used only where Azurite cannot answer.
 /// </summary>
 internal sealed class RecordingTransport(HttpStatusCode status, string body, string contentType) : HttpPipelineTransport, IDisposable
 {
@@ -16,22 +16,27 @@ internal sealed class RecordingTransport(HttpStatusCode status, string body, str
 
     public List<RecordedRequest> Requests { get; } = [];
 
-    /// <summary>Called with each request before it is answered (to inspect its content).</summary>
-    public Action<Request>? OnRequest { get; set; }
-
     public override Request CreateRequest() => _inner.CreateRequest();
 
-    public override void Process(HttpMessage message) => ProcessAsync(message).AsTask().GetAwaiter().GetResult();
+    public override void Process(HttpMessage message)
+    {
+        Record(message);
+        _inner.Process(message);
+    }
 
     public override ValueTask ProcessAsync(HttpMessage message)
     {
-        var headers = message.Request.Headers.ToDictionary(h => h.Name, h => h.Value, StringComparer.OrdinalIgnoreCase);
-        Requests.Add(new RecordedRequest(message.Request.Method.Method, message.Request.Uri.ToUri(), headers));
-        OnRequest?.Invoke(message.Request);
+        Record(message);
         return _inner.ProcessAsync(message);
     }
 
     public void Dispose() => _inner.Dispose();
+
+    private void Record(HttpMessage message)
+    {
+        var headers = message.Request.Headers.ToDictionary(h => h.Name, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        Requests.Add(new RecordedRequest(message.Request.Method.Method, message.Request.Uri.ToUri(), headers));
+    }
 
     internal sealed record RecordedRequest(string Method, Uri Uri, IReadOnlyDictionary<string, string> Headers);
 

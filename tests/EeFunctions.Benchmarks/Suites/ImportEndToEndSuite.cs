@@ -193,7 +193,7 @@ internal sealed class ImportEndToEndSuite : IBenchmarkSuite
         ]));
         rows.Add(["  other: start, hand-offs between stages, completion, polling", "-", "-", F(otherSec), "-", "import − the stages above"]);
         rows.Add(["anchor a: gdal_translate -of COG (the ingest suite's run)", "-", "-", F(gdalSec), "-", $"{Count(cogBytes)} bytes, DEFLATE, ALL_CPUS, GDAL_CACHEMAX 64"]);
-        rows.Add(["anchor b: upload of that COG to the same Azurite", "-", "-", F(uploadSec), "-", $"{cogBytes / 1e6 / uploadSec:F1} MB/s, our BlobClient"]);
+        rows.Add(["anchor b: upload of that COG to the same Azurite", "-", "-", F(uploadSec), "-", $"{cogBytes / 1e6 / uploadSec:F1} MB/s, Azure.Storage.Blobs"]);
         rows.Add(["anchor = a + b", "-", "-", F(anchorSec), "-", string.Empty]);
         context.WriteTable(["step", "from s", "to s", "wall s", "polled done s", "notes"], rows);
         context.Output.WriteLine($"load average before the import {loadBefore}, after the anchor {LoadAverage()}; \"polled done\" = when a 100 ms poll of the Operation first saw the stage complete");

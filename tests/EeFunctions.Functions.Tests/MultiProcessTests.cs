@@ -8,7 +8,7 @@ using EeFunctions.Testing;
 namespace EeFunctions.Functions.Tests;
 
 /// <summary>Several processes of the real host on one task hub, one of them killed mid-run.</summary>
-[Collection(AloneCollection.Name)]
+[Collection(AloneCollectionDefinition.Name)]
 public sealed class MultiProcessTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const int Orchestrations = 200;

@@ -5,7 +5,7 @@ namespace EeFunctions.Functions.Tests;
 /// they run on their own after the parallel tests.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class AloneCollection
+public sealed class AloneCollectionDefinition
 {
     public const string Name = "alone";
 }

@@ -50,8 +50,8 @@ azurite_pid=$!
 wait_for 10000 60 Azurite && wait_for 10001 10 Azurite && wait_for 10002 10 Azurite
 
 echo "Building and starting the service..."
-dotnet build functions/EeFunctions.Functions -nologo -v quiet -tl:off -clp:NoSummary\;ErrorsOnly
-setsid dotnet functions/EeFunctions.Functions/bin/Debug/net10.0/EeFunctions.Functions.dll &
+dotnet build functions/EeFunctions.Host -nologo -v quiet -tl:off -clp:NoSummary\;ErrorsOnly
+setsid dotnet functions/EeFunctions.Host/bin/Debug/net10.0/EeFunctions.Host.dll &
 service_pid=$!
 wait_for 7071 120 "The service"
 

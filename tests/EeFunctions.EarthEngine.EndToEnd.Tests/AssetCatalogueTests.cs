@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using EeFunctions.EarthEngine.Models;
-using EeFunctions.Functions.EarthEngine;
+using EeFunctions.App.EarthEngine;
 using EeFunctions.Raster;
 using EeFunctions.Raster.Tiles;
 using Azure.Data.Tables;

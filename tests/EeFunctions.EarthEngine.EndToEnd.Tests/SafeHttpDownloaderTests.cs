@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EeFunctions.EarthEngine.Errors;
-using EeFunctions.Functions.EarthEngine;
+using EeFunctions.App.EarthEngine;
 using Microsoft.Extensions.Options;
 
 namespace EeFunctions.EarthEngine.EndToEnd.Tests;

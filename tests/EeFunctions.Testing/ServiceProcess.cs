@@ -6,7 +6,7 @@ using System.Text;
 namespace EeFunctions.Testing;
 
 /// <summary>
-/// The real service as a separate process (<c>dotnet EeFunctions.Functions.dll</c>) on a free loopback port,
+/// The real service as a separate process (<c>dotnet EeFunctions.Host.dll</c>) on a free loopback port,
 /// for tests that need process boundaries: graceful shutdown, crashes, several workers on one hub.
 /// </summary>
 public sealed partial class ServiceProcess : IAsyncDisposable
@@ -52,7 +52,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         StartAsync(settings, TimeSpan.FromSeconds(60), cancellationToken);
 
     /// <summary>
-    /// Starts the service from the test's output folder (the test project must reference EeFunctions.Functions) and waits
+    /// Starts the service from the test's output folder (the test project must reference EeFunctions.Host) and waits
     /// until <c>/api/health</c> answers, for at most <paramref name="startTimeout"/>. When the start fails, is cancelled
     /// or times out, the process is killed before the exception leaves, so no service outlives its test.
     /// </summary>
@@ -61,10 +61,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string> settings, TimeSpan startTimeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var dll = Path.Combine(AppContext.BaseDirectory, "EeFunctions.Functions.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "EeFunctions.Host.dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException("EeFunctions.Functions.dll is not beside the tests; reference the Functions project.", dll);
+            throw new FileNotFoundException("EeFunctions.Host.dll is not beside the tests; reference functions/EeFunctions.Host.", dll);
         }
 
         var port = AzuriteInstance.FreePorts(1)[0];

@@ -7,7 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using EeFunctions.EarthEngine.Auth;
-using EeFunctions.Functions.Activities;
+using EeFunctions.App.Activities;
 using EeFunctions.Raster;
 using EeFunctions.Raster.Gdal;
 using Azure.Storage.Blobs;

@@ -1,0 +1,55 @@
+using EeFunctions.DurableTask;
+using Microsoft.DurableTask;
+using EeFunctions.EarthEngine.Auth;
+using EeFunctions.App.Activities;
+using EeFunctions.App.Durable;
+using EeFunctions.App.Orchestrations;
+using EeFunctions.Raster;
+using EeFunctions.Raster.Tiles;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EeFunctions.App.EarthEngine;
+
+/// <summary>Registers the Earth Engine API: options, tokens, storage, sources, the import orchestration, and bearer access to the Durable API.</summary>
+public static class EarthEngineServiceCollectionExtensions
+{
+    public static IServiceCollection AddEarthEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EarthEngineOptions>().Bind(configuration.GetSection(EarthEngineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EeAuthOptions>().Bind(configuration.GetSection(EeAuthOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        if (!services.Any(s => s.ServiceType == typeof(RasterTiler)))
+        {
+            services.AddRaster(configuration);
+        }
+
+        services.AddSingleton(sp => new EeTokenService(sp.GetRequiredService<IOptions<EeAuthOptions>>().Value));
+        services.AddSingleton<EeStorage>();
+        services.AddSingleton<SafeHttpDownloader>();
+        services.AddSingleton<BlobReadSas>();
+        services.AddSingleton<SourceResolver>();
+        services.AddSingleton<TilesetInspector>();
+        services.AddSingleton<ExternalImageRegistrar>();
+        services.AddSingleton<IDurableTaskContributor, ImportContributor>();
+        services.AddSingleton<IDurableTerminationHook, ImportTerminationHook>();
+        services.TryAddSingleton<SystemKeyAuthorizer>();
+        services.Replace(ServiceDescriptor.Singleton<IDurableApiAuthorizer, BearerDurableApiAuthorizer>());
+        return services;
+    }
+
+    private sealed class ImportContributor : IDurableTaskContributor
+    {
+        public void Register(DurableTaskRegistry registry)
+        {
+            registry.AddOrchestrator<ImportImageOrchestrator>();
+            registry.AddActivity<InspectTilesetActivity>();
+            registry.AddActivity<TileRowsActivity>();
+            registry.AddActivity<BuildParentsActivity>();
+            registry.AddActivity<RegisterImageActivity>();
+            registry.AddActivity<CleanupImportActivity>();
+            registry.AddOrchestrator<ImportLeftoversOrchestrator>();
+            registry.AddActivity<CleanupImportLeftoversActivity>();
+            registry.AddActivity<ScheduleLeftoversCleanupActivity>();
+        }
+    }
+}

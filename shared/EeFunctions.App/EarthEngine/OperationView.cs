@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.EarthEngine.Import;
+using EeFunctions.EarthEngine.Models;
+using EeFunctions.EarthEngine.Names;
+using EeFunctions.App.Orchestrations;
+
+namespace EeFunctions.App.EarthEngine;
+
+/// <summary>The EE Operation of an import instance: state, progress, stages and times from its status, input and output.</summary>
+public static class OperationView
+{
+    public static Operation From(OrchestrationMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var spec = TryRead<ImportSpec>(() => metadata.ReadInputAs<ImportSpec>());
+        var progress = TryRead(() => metadata.ReadCustomStatusAs<ImportProgress>());
+        var outcome = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? TryRead(() => metadata.ReadOutputAs<ImportOutcome>()) : null;
+        var parsed = EeNames.ParseInstanceId(metadata.InstanceId);
+        var project = spec?.Project ?? parsed?.Project ?? "unknown";
+        var operationId = spec?.OperationId ?? parsed?.OperationId ?? metadata.InstanceId;
+
+        OperationState state;
+        Status? error = null;
+        var done = true;
+        switch (metadata.RuntimeStatus)
+        {
+            case OrchestrationRuntimeStatus.Pending:
+                state = OperationState.Pending;
+                done = false;
+                break;
+            case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended:
+                state = progress?.State == "CANCELLING" ? OperationState.Cancelling : OperationState.Running;
+                done = false;
+                break;
+            case OrchestrationRuntimeStatus.Completed when outcome is { Succeeded: true }:
+                state = OperationState.Succeeded;
+                break;
+            case OrchestrationRuntimeStatus.Completed when outcome is { ErrorCode: (int)EeStatusCode.Cancelled }:
+                state = OperationState.Cancelled;
+                error = new Status { Code = 1, Message = outcome.ErrorMessage ?? "Cancelled." };
+                break;
+            case OrchestrationRuntimeStatus.Completed:
+                state = OperationState.Failed;
+                error = new Status { Code = outcome?.ErrorCode ?? (int)EeStatusCode.Internal, Message = outcome?.ErrorMessage ?? "The import failed." };
+                break;
+            case OrchestrationRuntimeStatus.Terminated:
+                state = OperationState.Cancelled;
+                error = new Status { Code = 1, Message = "The operation was terminated." };
+                break;
+            default:
+                state = OperationState.Failed;
+                error = new Status { Code = (int)EeStatusCode.Internal, Message = metadata.FailureDetails?.ErrorMessage ?? "The import failed." };
+                break;
+        }
+
+        var stages = progress?.Stages.Select(s => new OperationStage { DisplayName = s.DisplayName, CompleteWorkUnits = s.CompleteWorkUnits, TotalWorkUnits = s.TotalWorkUnits, Description = s.Description }).ToList();
+        return new Operation
+        {
+            Name = EeNames.OperationName(project, operationId),
+            Done = done,
+            Error = error,
+            Response = state == OperationState.Succeeded
+                ? new Dictionary<string, JsonElement> { ["@type"] = JsonSerializer.SerializeToElement("type.googleapis.com/google.protobuf.Empty") }
+                : null,
+            Metadata = new OperationMetadata
+            {
+                State = state,
+                Description = spec?.Description,
+                Type = "INGEST_IMAGE",
+                Priority = 100,
+                CreateTime = spec?.CreateTime ?? metadata.CreatedAt,
+                UpdateTime = metadata.LastUpdatedAt,
+                StartTime = outcome?.StartTime ?? progress?.StartTime,
+                EndTime = done ? outcome?.EndTime ?? metadata.LastUpdatedAt : null,
+                Progress = state == OperationState.Succeeded ? 1 : progress?.Progress ?? 0,
+                Stages = stages,
+                Attempt = 1,
+                DestinationUris = spec is null ? null : [EeNames.AssetName(spec.Project, spec.AssetPath)],
+            },
+        };
+    }
+
+    private static T? TryRead<T>(Func<T?> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -3,6 +3,7 @@ using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Json;
 using EeFunctions.EarthEngine.Names;
+using Microsoft.DurableTask.Client;
 
 namespace EeFunctions.App.Http;
 
@@ -11,62 +12,22 @@ namespace EeFunctions.App.Http;
 /// (ARCHITECTURE §5). One catch-all route dispatches on the path, so unknown paths and methods, auth failures and every
 /// error answer in Google's envelope.
 /// </summary>
-public static partial class EarthEngineApi
+public static class EarthEngineApi
 {
     public const long MaxBodyBytes = 10L * 1024 * 1024;
 
+    /// <summary>The API versions served, each at the root.</summary>
+    public static readonly IReadOnlyList<string> Versions = ["v1", "v1beta", "v1alpha"];
+
     public static IEndpointRouteBuilder MapEarthEngineApi(this IEndpointRouteBuilder app)
     {
-        foreach (var version in new[] { "v1", "v1beta", "v1alpha" })
+        foreach (var version in Versions)
         {
-            app.Map($"/{version}/{{**path}}", DispatchAsync);
-            app.Map($"/{version}", DispatchAsync);
+            app.Map($"/{version}/{{**path}}", (HttpContext http, EarthEngineRoutes routes, DurableTaskClient durable) => routes.DispatchAsync(http, durable));
+            app.Map($"/{version}", (HttpContext http, EarthEngineRoutes routes, DurableTaskClient durable) => routes.DispatchAsync(http, durable));
         }
 
         return app;
-    }
-
-    private static async Task DispatchAsync(HttpContext http)
-    {
-        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("EeFunctions.EarthEngine");
-        try
-        {
-            var path = http.Request.Path.Value ?? string.Empty;
-            var slash = path.IndexOf('/', 1);
-            var rest = slash < 0 ? string.Empty : path[(slash + 1)..];
-            var (route, handler) = Match(rest, http.Request.Method);
-            if (route is null)
-            {
-                throw new EarthEngineException(EeStatusCode.NotFound, $"The requested URL {path} was not found on this server.");
-            }
-
-            if (handler is null)
-            {
-                await WriteAsync(http, 405, EeJson.Serialize(new ErrorEnvelope
-                {
-                    Error = new ErrorBody { Code = 405, Message = $"Method {http.Request.Method} is not allowed for {path}.", Status = EeStatusCode.InvalidArgument.StatusName() },
-                }));
-                return;
-            }
-
-            await handler(new EeCall(http, route));
-        }
-        catch (EarthEngineException ex)
-        {
-            await WriteAsync(http, ex.HttpStatus, ex.ToEnvelope().ToJson());
-        }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The caller went away.
-        }
-#pragma warning disable CA1031 // Every failure must reach the caller in Google's envelope.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            Logs.UnhandledError(logger, http.TraceIdentifier, http.Request.Path, ex);
-            // The exception's text stays in the log: it may name storage URLs or internals the caller must not see.
-            await WriteAsync(http, 500, ErrorEnvelope.From(EeStatusCode.Internal, $"Internal error; the service log has the details under request id {http.TraceIdentifier}.").ToJson());
-        }
     }
 
     internal static async Task WriteAsync(HttpContext http, int status, string json)
@@ -82,25 +43,95 @@ public static partial class EarthEngineApi
     }
 
     internal static Task WriteJsonAsync<T>(HttpContext http, T value, int status = 200) => WriteAsync(http, status, EeJson.Serialize(value));
+}
 
-    private static (Match? Route, Func<EeCall, Task>? Handler) Match(string rest, string method)
+/// <summary>
+/// Dispatches one Earth Engine request to its handler. The handlers take their services by injection; the Durable
+/// client comes with the call, because a Functions host binds it per invocation.
+/// </summary>
+public sealed partial class EarthEngineRoutes
+{
+    private readonly (Regex Pattern, string Method, Func<EeCall, Task> Handler)[] _routes;
+    private readonly EeTokenService _tokens;
+    private readonly ILogger<EarthEngineRoutes> _logger;
+
+    public EarthEngineRoutes(
+        EeImageApi image,
+        EeImportExternalApi importExternal,
+        EeOperationsApi operations,
+        EePixelsApi pixels,
+        EeAssetsApi assets,
+        EeTokenService tokens,
+        ILogger<EarthEngineRoutes> logger)
     {
-        var routes = new (Regex Pattern, string Method, Func<EeCall, Task> Handler)[]
-        {
-            (ImportRoute(), "POST", EeImageApi.ImportAsync),
-            (ImportExternalRoute(), "POST", EeImportExternalApi.ImportExternalAsync),
+        _tokens = tokens;
+        _logger = logger;
+        _routes =
+        [
+            (ImportRoute(), "POST", image.ImportAsync),
+            (ImportExternalRoute(), "POST", importExternal.ImportExternalAsync),
             (OperationsRoute(), "GET", EeOperationsApi.ListAsync),
-            (OperationVerbRoute(), "POST", EeOperationsApi.VerbAsync),
+            (OperationVerbRoute(), "POST", operations.VerbAsync),
             (OperationRoute(), "GET", EeOperationsApi.GetAsync),
             (OperationRoute(), "DELETE", EeOperationsApi.DeleteAsync),
             (AlgorithmsRoute(), "GET", EeAlgorithmsApi.ListAsync),
-            (GetPixelsRoute(), "POST", EePixelsApi.GetPixelsAsync),
-            (AssetRoute(), "GET", EeAssetsApi.GetAsync),
-            (AssetRoute(), "DELETE", EeAssetsApi.DeleteAsync),
-            (ListAssetsRoute(), "GET", EeAssetsApi.ListAssetsAsync),
-        };
+            (GetPixelsRoute(), "POST", pixels.GetPixelsAsync),
+            (AssetRoute(), "GET", assets.GetAsync),
+            (AssetRoute(), "DELETE", assets.DeleteAsync),
+            (ListAssetsRoute(), "GET", assets.ListAssetsAsync),
+        ];
+    }
+
+    /// <summary>Answers one request under <c>/{version}</c>; every failure in Google's error envelope.</summary>
+    public async Task DispatchAsync(HttpContext http, DurableTaskClient durable)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(durable);
+        var logger = _logger;
+        try
+        {
+            var path = http.Request.Path.Value ?? string.Empty;
+            var slash = path.IndexOf('/', 1);
+            var rest = slash < 0 ? string.Empty : path[(slash + 1)..];
+            var (route, handler) = Match(rest, http.Request.Method);
+            if (route is null)
+            {
+                throw new EarthEngineException(EeStatusCode.NotFound, $"The requested URL {path} was not found on this server.");
+            }
+
+            if (handler is null)
+            {
+                await EarthEngineApi.WriteAsync(http, 405, EeJson.Serialize(new ErrorEnvelope
+                {
+                    Error = new ErrorBody { Code = 405, Message = $"Method {http.Request.Method} is not allowed for {path}.", Status = EeStatusCode.InvalidArgument.StatusName() },
+                }));
+                return;
+            }
+
+            await handler(new EeCall(http, route, durable, _tokens));
+        }
+        catch (EarthEngineException ex)
+        {
+            await EarthEngineApi.WriteAsync(http, ex.HttpStatus, ex.ToEnvelope().ToJson());
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away.
+        }
+#pragma warning disable CA1031 // Every failure must reach the caller in Google's envelope.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Logs.UnhandledError(logger, http.TraceIdentifier, http.Request.Path, ex);
+            // The exception's text stays in the log: it may name storage URLs or internals the caller must not see.
+            await EarthEngineApi.WriteAsync(http, 500, ErrorEnvelope.From(EeStatusCode.Internal, $"Internal error; the service log has the details under request id {http.TraceIdentifier}.").ToJson());
+        }
+    }
+
+    private (Match? Route, Func<EeCall, Task>? Handler) Match(string rest, string method)
+    {
         Match? matched = null;
-        foreach (var (pattern, verb, handler) in routes)
+        foreach (var (pattern, verb, handler) in _routes)
         {
             var match = pattern.Match(rest);
             if (!match.Success)
@@ -149,7 +180,7 @@ public static partial class EarthEngineApi
 }
 
 /// <summary>One EE request: the HTTP context, the matched route, and the caller once authorized.</summary>
-internal sealed class EeCall(HttpContext http, Match route)
+internal sealed class EeCall(HttpContext http, Match route, DurableTaskClient durable, EeTokenService tokens)
 {
     public HttpContext Http { get; } = http;
 
@@ -157,15 +188,15 @@ internal sealed class EeCall(HttpContext http, Match route)
 
     public string Group(string name) => Uri.UnescapeDataString(route.Groups[name].Value);
 
-    public T Service<T>()
-        where T : notnull => Http.RequestServices.GetRequiredService<T>();
+    /// <summary>The Durable Task client of this call's host.</summary>
+    public DurableTaskClient Durable { get; } = durable;
 
     public CancellationToken Aborted => Http.RequestAborted;
 
     /// <summary>Authenticates (401) and checks <paramref name="permission"/> on the route's project (403).</summary>
     public async Task<EeCaller> AuthorizeAsync(string permission)
     {
-        var caller = await Service<EeTokenService>().AuthenticateAsync(Http.Request.Headers.Authorization.FirstOrDefault());
+        var caller = await tokens.AuthenticateAsync(Http.Request.Headers.Authorization.FirstOrDefault());
         var project = Project;
         if (!EeNames.IsProjectId(project) || !caller.Has(project, permission))
         {

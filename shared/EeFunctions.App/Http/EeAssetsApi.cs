@@ -15,23 +15,23 @@ using Microsoft.Extensions.Options;
 namespace EeFunctions.App.Http;
 
 /// <summary>Assets get, listAssets (a folder, a collection or the project root) and delete.</summary>
-internal static class EeAssetsApi
+public sealed class EeAssetsApi(EeStorage storage, OrchestrationStarter starter, IOptions<EarthEngineOptions> options)
 {
     /// <summary>listAssets page sizes as Earth Engine: up to 1000 assets in the full view, 10000 in the basic one.</summary>
     private const int MaxPageSize = 1000;
     private const int MaxBasicPageSize = 10000;
 
-    public static async Task GetAsync(EeCall call)
+    internal async Task GetAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.AssetsGet);
         var asset = await FindAsync(call);
         await EarthEngineApi.WriteJsonAsync(call.Http, asset.Asset);
     }
 
-    internal static async Task<CatalogAsset> FindAsync(EeCall call)
+    internal async Task<CatalogAsset> FindAsync(EeCall call)
     {
         var path = ValidPath(call, call.Group("path"));
-        return await call.Service<EeStorage>().Catalog.GetAsync(call.Project, path, call.Aborted)
+        return await storage.Catalog.GetAsync(call.Project, path, call.Aborted)
             ?? throw AssetCatalog.NotFound(EeNames.AssetName(call.Project, path));
     }
 
@@ -40,7 +40,7 @@ internal static class EeAssetsApi
     /// name order, a page at a time. Children of folders come in the basic view plus <c>updateTime</c>, as Earth
     /// Engine lists them; images of a collection in full unless <c>view=BASIC</c>.
     /// </summary>
-    public static async Task ListAssetsAsync(EeCall call)
+    internal async Task ListAssetsAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.AssetsList);
         var query = call.Http.Request.Query;
@@ -51,7 +51,7 @@ internal static class EeAssetsApi
             throw new EarthEngineException(EeStatusCode.InvalidArgument, "filter is not supported by listAssets yet.");
         }
 
-        var catalog = call.Service<EeStorage>().Catalog;
+        var catalog = storage.Catalog;
         var path = call.Group("path").TrimEnd('/');
         var fullChildren = false;
         if (path.Length > 0)
@@ -82,18 +82,17 @@ internal static class EeAssetsApi
     /// generation: another import of the same name keeps its own. A folder or collection only when empty. Answers
     /// <c>{}</c> as Earth Engine.
     /// </summary>
-    public static async Task DeleteAsync(EeCall call)
+    internal async Task DeleteAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.AssetsDelete);
         var path = ValidPath(call, call.Group("path"));
-        var storage = call.Service<EeStorage>();
         var deleted = await storage.Catalog.DeleteAsync(call.Project, path, call.Aborted);
         if (deleted.Image is { } image && image.Tilesets.Any(t => t.External is null))
         {
             var assetKey = EeStorage.AssetKey(path);
-            var grace = call.Service<IOptions<EarthEngineOptions>>().Value.ReplacedTilesGrace;
+            var grace = options.Value.ReplacedTilesGrace;
             var leftovers = new ImportLeftoversInput(call.Project, assetKey, image.Generation, null, grace);
-            await ImportLeftoversOrchestrator.StartAsync(call.Service<OrchestrationStarter>(), ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation), leftovers, CancellationToken.None);
+            await ImportLeftoversOrchestrator.StartAsync(starter, ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation), leftovers, CancellationToken.None);
         }
 
         await EarthEngineApi.WriteAsync(call.Http, 200, "{}");

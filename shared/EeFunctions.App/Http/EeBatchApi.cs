@@ -16,7 +16,7 @@ internal static class EeBatchApi
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext http)
+    private static async Task HandleAsync(HttpContext http, EndpointDataSource endpoints, IServiceScopeFactory scopes)
     {
         IReadOnlyList<BatchPart> parts;
         try
@@ -29,7 +29,7 @@ internal static class EeBatchApi
             return;
         }
 
-        var dispatcher = new InProcessDispatcher(http.RequestServices.GetRequiredService<EndpointDataSource>(), http.RequestServices.GetRequiredService<IServiceScopeFactory>());
+        var dispatcher = new InProcessDispatcher(endpoints, scopes);
         var replies = new List<(BatchPart, BatchReply)>(parts.Count);
         foreach (var part in parts)
         {

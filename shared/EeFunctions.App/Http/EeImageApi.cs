@@ -11,19 +11,20 @@ using EeFunctions.App.Durable;
 using EeFunctions.App.EarthEngine;
 using EeFunctions.App.Orchestrations;
 
+using Microsoft.Extensions.Options;
+
 namespace EeFunctions.App.Http;
 
 /// <summary><c>POST /{v}/projects/{p}/image:import</c>: validate, dedupe by request id, start the ImportImage orchestration.</summary>
-internal static class EeImageApi
+public sealed class EeImageApi(OrchestrationStarter starter, SourceResolver resolver, EeStorage storage, IOptions<EarthEngineOptions> options, ILogger<EeImageApi> logger)
 {
-    public static async Task ImportAsync(EeCall call)
+    internal async Task ImportAsync(EeCall call)
     {
         var caller = await call.AuthorizeAsync(EePermissions.ImportsCreate);
         var project = call.Project;
         var request = await EeJson.DeserializeAsync<ImportImageRequest>(call.Http.Request.Body, EarthEngineApi.MaxBodyBytes, call.Aborted);
         EeNames.ValidateRequestId(request.RequestId);
-        var client = call.Service<DurableTaskClient>();
-        var logger = call.Service<ILoggerFactory>().CreateLogger("EeFunctions.EarthEngine");
+        var client = call.Durable;
         var operationId = string.IsNullOrEmpty(request.RequestId) ? EeNames.NewOperationId() : EeNames.OperationIdFor(project, caller.Subject, request.RequestId);
         var instanceId = EeNames.InstanceId(project, operationId);
 
@@ -35,27 +36,26 @@ internal static class EeImageApi
             return;
         }
 
-        var options = call.Service<Microsoft.Extensions.Options.IOptions<EarthEngineOptions>>().Value;
+        var settings = options.Value;
         var spec = ImportRequestValidator.Validate(project, request, operationId, DateTimeOffset.UtcNow) with
         {
             // The orchestrator must replay deterministically, so the settings it follows travel in its input.
-            TileRowsPerActivity = options.TileRowsPerActivity,
-            ParentsPerActivity = options.ParentsPerActivity,
-            ReplacedTilesGrace = options.ReplacedTilesGrace,
+            TileRowsPerActivity = settings.TileRowsPerActivity,
+            ParentsPerActivity = settings.ParentsPerActivity,
+            ReplacedTilesGrace = settings.ReplacedTilesGrace,
         };
-        var resolver = call.Service<SourceResolver>();
         foreach (var uri in spec.Tilesets.SelectMany(t => t.Sources))
         {
             resolver.Locate(uri);
         }
 
-        if (!spec.Overwrite && await call.Service<EeStorage>().Catalog.GetAsync(project, spec.AssetPath, call.Aborted) is not null)
+        if (!spec.Overwrite && await storage.Catalog.GetAsync(project, spec.AssetPath, call.Aborted) is not null)
         {
             throw new EarthEngineException(EeStatusCode.AlreadyExists, $"Cannot overwrite asset '{EeNames.AssetName(project, spec.AssetPath)}': it already exists (set overwrite to true to replace it).");
         }
 
         // Atomic: of concurrent requests with one request id, exactly one schedules, and all answer with that operation.
-        if (await call.Service<OrchestrationStarter>().StartOnceAsync(ImportImageOrchestrator.Name, instanceId, spec, call.Aborted))
+        if (await starter.StartOnceAsync(ImportImageOrchestrator.Name, instanceId, spec, call.Aborted))
         {
             Logs.ImportStarted(logger, instanceId, spec.AssetPath);
         }

@@ -13,16 +13,16 @@ using Microsoft.Extensions.Options;
 namespace EeFunctions.App.Http;
 
 /// <summary>Operations get, list (filter, pageSize, pageToken), cancel (cooperative), delete (forget a finished one), wait.</summary>
-internal static partial class EeOperationsApi
+public sealed partial class EeOperationsApi(IOptions<EarthEngineOptions> options, ILogger<EeOperationsApi> logger)
 {
-    public static async Task GetAsync(EeCall call)
+    internal static async Task GetAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.OperationsGet);
         var metadata = await FindAsync(call);
         await EarthEngineApi.WriteJsonAsync(call.Http, OperationView.From(metadata));
     }
 
-    public static async Task ListAsync(EeCall call)
+    internal static async Task ListAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.OperationsList);
         var query = call.Http.Request.Query;
@@ -40,7 +40,7 @@ internal static partial class EeOperationsApi
         var filter = ParseFilter(query["filter"].FirstOrDefault());
         var prefix = EeNames.InstancePrefixOf(call.Project);
         var token = query["pageToken"].FirstOrDefault() is { Length: > 0 } t ? t : null;
-        var client = call.Service<DurableTaskClient>();
+        var client = call.Durable;
         var operations = new List<Operation>();
         string? next = null;
         var pageable = client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, PageSize = pageSize, ContinuationToken = token, FetchInputsAndOutputs = true });
@@ -76,7 +76,7 @@ internal static partial class EeOperationsApi
         await EarthEngineApi.WriteJsonAsync(call.Http, new ListOperationsResponse { Operations = operations, NextPageToken = string.IsNullOrEmpty(next) ? null : next });
     }
 
-    public static async Task VerbAsync(EeCall call)
+    internal async Task VerbAsync(EeCall call)
     {
         if (call.Group("verb") == "wait")
         {
@@ -89,9 +89,8 @@ internal static partial class EeOperationsApi
         var metadata = await FindAsync(call);
         if (!metadata.IsCompleted)
         {
-            var logger = call.Service<ILoggerFactory>().CreateLogger("EeFunctions.EarthEngine");
             Logs.CancelRequested(logger, metadata.InstanceId);
-            var client = call.Service<DurableTaskClient>();
+            var client = call.Durable;
             await client.RaiseEventAsync(metadata.InstanceId, ImportImageOrchestrator.CancelEvent, null, call.Aborted);
             await AwaitCancellingAsync(client, metadata.InstanceId, call.Aborted);
         }
@@ -118,7 +117,7 @@ internal static partial class EeOperationsApi
         }
     }
 
-    public static async Task DeleteAsync(EeCall call)
+    internal static async Task DeleteAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.OperationsDelete);
         var metadata = await FindAsync(call);
@@ -127,16 +126,16 @@ internal static partial class EeOperationsApi
             throw new EarthEngineException(EeStatusCode.FailedPrecondition, $"Operation {call.Group("id")} is still running: cancel it and wait until it is done before deleting it.");
         }
 
-        await call.Service<DurableTaskClient>().PurgeInstanceAsync(metadata.InstanceId, call.Aborted);
+        await call.Durable.PurgeInstanceAsync(metadata.InstanceId, call.Aborted);
         await EarthEngineApi.WriteAsync(call.Http, 200, "{}");
     }
 
-    private static async Task WaitAsync(EeCall call)
+    private async Task WaitAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.OperationsGet);
         var request = await EeJson.DeserializeAsync<WaitOperationRequest>(call.Http.Request.Body, EarthEngineApi.MaxBodyBytes, call.Aborted);
         var metadata = await FindAsync(call);
-        var max = call.Service<IOptions<EarthEngineOptions>>().Value.MaxWait;
+        var max = options.Value.MaxWait;
         var timeout = request.Timeout is { } t && t < max ? t : max;
         if (!metadata.IsCompleted && timeout > TimeSpan.Zero)
         {
@@ -144,7 +143,7 @@ internal static partial class EeOperationsApi
             cts.CancelAfter(timeout);
             try
             {
-                metadata = await call.Service<DurableTaskClient>().WaitForInstanceCompletionAsync(metadata.InstanceId, getInputsAndOutputs: true, cts.Token);
+                metadata = await call.Durable.WaitForInstanceCompletionAsync(metadata.InstanceId, getInputsAndOutputs: true, cts.Token);
             }
             catch (OperationCanceledException) when (!call.Aborted.IsCancellationRequested)
             {
@@ -164,7 +163,7 @@ internal static partial class EeOperationsApi
             throw new EarthEngineException(EeStatusCode.NotFound, $"Operation {name} not found.");
         }
 
-        return await call.Service<DurableTaskClient>().GetInstanceAsync(EeNames.InstanceId(call.Project, id), getInputsAndOutputs: true, call.Aborted)
+        return await call.Durable.GetInstanceAsync(EeNames.InstanceId(call.Project, id), getInputsAndOutputs: true, call.Aborted)
             ?? throw new EarthEngineException(EeStatusCode.NotFound, $"Operation {name} not found.");
     }
 

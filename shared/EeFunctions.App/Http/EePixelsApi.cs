@@ -14,13 +14,13 @@ namespace EeFunctions.App.Http;
 /// getPixels: the request's grid (and region) read from the tile store at the best level, optionally visualized to
 /// 8 bits, encoded as GeoTIFF (plain or zipped), PNG, JPEG, AUTO_JPEG_PNG or NPY.
 /// </summary>
-internal static class EePixelsApi
+public sealed class EePixelsApi(EeAssetsApi assets, EeStorage storage, RasterReader reader, SourceResolver resolver, IOptions<EarthEngineOptions> options)
 {
-    public static async Task GetPixelsAsync(EeCall call)
+    internal async Task GetPixelsAsync(EeCall call)
     {
         await call.AuthorizeAsync(EePermissions.AssetsGet);
         var request = await EeJson.DeserializeAsync<GetPixelsRequest>(call.Http.Request.Body, EarthEngineApi.MaxBodyBytes, call.Aborted);
-        var found = await EeAssetsApi.FindAsync(call);
+        var found = await assets.FindAsync(call);
         var image = found.Image ?? throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Asset '{found.Asset.Name}' is a {found.Asset.Type}, not an image: it has no pixels.");
         var format = GetPixelsOptions.Format(request.FileFormat);
         var bandIds = request.BandIds is { Count: > 0 } ids ? ids : [.. image.Bands.Select(b => b.Id)];
@@ -40,8 +40,7 @@ internal static class EePixelsApi
 
         var visualization = GetPixelsOptions.Visualization(request.VisualizationOptions, bands.Count);
         GetPixelsOptions.CheckImageBands(format, bands.Count, type, visualization);
-        var options = call.Service<IOptions<EarthEngineOptions>>().Value;
-        var grid = GetPixelsGrid.Of(request, tilesets[0], bands.Count, type, options.MaxGetPixelsBytes);
+        var grid = GetPixelsGrid.Of(request, tilesets[0], bands.Count, type, options.Value.MaxGetPixelsBytes);
         var pixels = await ReadBandsAsync(call, image, bands, grid);
         IReadOnlyList<string> names = bandIds;
         if (visualization is not null)
@@ -59,10 +58,9 @@ internal static class EePixelsApi
     }
 
     /// <summary>The requested bands on the grid, in request order, each with its mask; masked pixels are 0.</summary>
-    private static async Task<PixelBlock> ReadBandsAsync(EeCall call, StoredImage image, List<StoredBand> bands, TargetGrid grid)
+    private async Task<PixelBlock> ReadBandsAsync(EeCall call, StoredImage image, List<StoredBand> bands, TargetGrid grid)
     {
-        var reader = call.Service<RasterReader>();
-        var store = call.Service<EeStorage>().Tiles;
+        var store = storage.Tiles;
         var assetKey = EeStorage.AssetKey(call.Group("path"));
         var blocks = new Dictionary<string, PixelBlock>(StringComparer.Ordinal);
         try
@@ -71,7 +69,7 @@ internal static class EePixelsApi
             {
                 var key = new TilesetKey(call.Project, assetKey, image.Generation, tileset.Id);
                 blocks[tileset.Id] = tileset.External is { } external
-                    ? await ReadExternalAsync(call, reader, external, tileset.Layout, grid)
+                    ? await ReadExternalAsync(call, external, tileset.Layout, grid)
                     : await reader.ReadAsync(tileset.Layout, key, store, grid, call.Aborted);
             }
         }
@@ -92,9 +90,8 @@ internal static class EePixelsApi
     }
 
     /// <summary>An external image's pixels, read in place from its COG (the version pinned at registration).</summary>
-    private static async Task<PixelBlock> ReadExternalAsync(EeCall call, RasterReader reader, ExternalPixels external, TilesetLayout layout, TargetGrid grid)
+    private async Task<PixelBlock> ReadExternalAsync(EeCall call, ExternalPixels external, TilesetLayout layout, TargetGrid grid)
     {
-        var resolver = call.Service<SourceResolver>();
         var path = await resolver.TilesetPathAsync(external.Sources, external.VrtTemplate, SourceAccess.Window, call.Aborted);
         try
         {

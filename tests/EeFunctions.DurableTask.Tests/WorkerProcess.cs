@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using EeFunctions.Testing;
 
 namespace EeFunctions.DurableTask.Tests;
 
@@ -7,30 +7,17 @@ namespace EeFunctions.DurableTask.Tests;
 internal sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ProcessOutput _output;
 
     private WorkerProcess(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _output = new ProcessOutput(process, marker: "worker ready");
     }
 
     public bool HasExited => _process.HasExited;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.Text;
 
     public static string DllPath
     {
@@ -60,7 +47,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>Waits until the worker says it is ready, or has exited.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout) =>
-        await Task.WhenAny(_ready.Task, _process.WaitForExitAsync()).WaitAsync(timeout);
+        await Task.WhenAny(_output.MarkerSeen, _process.WaitForExitAsync()).WaitAsync(timeout);
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
@@ -73,23 +60,5 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-
-        if (line.Contains("worker ready", StringComparison.Ordinal))
-        {
-            _ready.TrySetResult();
-        }
     }
 }

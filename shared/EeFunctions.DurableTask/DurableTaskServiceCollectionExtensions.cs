@@ -41,21 +41,32 @@ public static class DurableTaskServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDurableTaskClientOnAzureStorage(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, StorageAccountClientProvider> storage)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(DurableTaskExtensionOptions.SectionName);
-        services.AddOptions<DurableTaskExtensionOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DurableTaskExtensionOptions>>(new HostJsonKeysValidation(section));
-        services.TryAddSingleton(sp => AzureStorageTaskHub.Settings(sp.GetRequiredService<IOptions<DurableTaskExtensionOptions>>().Value, storage(sp), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddOrchestrationStarterOnAzureStorage(configuration, storage);
         services.TryAddSingleton(sp => new AzureStorageOrchestrationService(sp.GetRequiredService<AzureStorageOrchestrationServiceSettings>()));
         services.TryAddSingleton<IOrchestrationService>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         services.TryAddSingleton<IOrchestrationServiceClient>(sp => sp.GetRequiredService<AzureStorageOrchestrationService>());
         services.AddSingleton<TaskHubStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<TaskHubStartup>());
         services.AddHostedService<HostJsonWarnings>();
-        services.TryAddSingleton<OrchestrationStarter>();
         services.TryAddSingleton<RegisteredTasks>();
         services.AddDurableTaskClient(builder => builder.UseBuildTarget<ShimDurableTaskClient>());
         services.Configure<DurableTaskClientOptions>(o => o.DataConverter = DurableJson.Converter);
+        return services;
+    }
+
+    /// <summary>
+    /// The task hub's settings (from host.json's <c>extensions.durableTask</c>) and <see cref="OrchestrationStarter"/>,
+    /// without an engine or client: for a host whose engine runs elsewhere (the Azure Functions host), whose callers pass
+    /// the client they were given.
+    /// </summary>
+    public static IServiceCollection AddOrchestrationStarterOnAzureStorage(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, StorageAccountClientProvider> storage)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(DurableTaskExtensionOptions.SectionName);
+        services.AddOptions<DurableTaskExtensionOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DurableTaskExtensionOptions>>(new HostJsonKeysValidation(section));
+        services.TryAddSingleton(sp => AzureStorageTaskHub.Settings(sp.GetRequiredService<IOptions<DurableTaskExtensionOptions>>().Value, storage(sp), sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<OrchestrationStarter>();
         return services;
     }
 

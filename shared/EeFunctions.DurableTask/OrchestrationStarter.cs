@@ -13,9 +13,10 @@ namespace EeFunctions.DurableTask;
 /// Storage reads the instance and then writes it, so two racing starts can both pass; this inserts a row keyed by the
 /// instance id conditionally first, and only the caller whose insert wins schedules. A caller that finds the row makes
 /// sure the instance exists and schedules it when it does not (the winner crashed between its row and its schedule).
-/// Every feature that dedupes a caller's request id starts through this.
+/// Every feature that dedupes a caller's request id starts through this. The client comes with each call: under Azure
+/// Functions it is the invocation's bound <c>[DurableClient]</c>; in the self-host, the process's own.
 /// </summary>
-public sealed partial class OrchestrationStarter(DurableTaskClient client, AzureStorageOrchestrationServiceSettings settings, ILogger<OrchestrationStarter> logger)
+public sealed partial class OrchestrationStarter(AzureStorageOrchestrationServiceSettings settings, ILogger<OrchestrationStarter> logger)
 {
     private static readonly string[] s_allStatuses = [.. Enum.GetNames<OrchestrationRuntimeStatus>()];
 
@@ -25,12 +26,13 @@ public sealed partial class OrchestrationStarter(DurableTaskClient client, Azure
     private readonly TableClient _rows = settings.StorageAccountClientProvider!.Table.CreateClient(new TableClientOptions()).GetTableClient(settings.TaskHubName + "Starts");
 
     /// <summary>Starts <paramref name="instanceId"/> unless it was started before; true when this call scheduled it.</summary>
-    public async Task<bool> StartOnceAsync(TaskName orchestratorName, string instanceId, object? input, CancellationToken cancellationToken)
+    public async Task<bool> StartOnceAsync(DurableTaskClient client, TaskName orchestratorName, string instanceId, object? input, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         InstanceIds.Validate(instanceId);
         if (await TryInsertRowAsync(instanceId, cancellationToken))
         {
-            return await ScheduleAsync(orchestratorName, instanceId, input, cancellationToken);
+            return await ScheduleAsync(client, orchestratorName, instanceId, input, cancellationToken);
         }
 
         var deadline = DateTimeOffset.UtcNow + s_winnerGrace;
@@ -39,7 +41,7 @@ public sealed partial class OrchestrationStarter(DurableTaskClient client, Azure
             if (DateTimeOffset.UtcNow >= deadline)
             {
                 LogRecoveringStart(logger, instanceId);
-                return await ScheduleAsync(orchestratorName, instanceId, input, cancellationToken);
+                return await ScheduleAsync(client, orchestratorName, instanceId, input, cancellationToken);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
@@ -69,7 +71,7 @@ public sealed partial class OrchestrationStarter(DurableTaskClient client, Azure
         }
     }
 
-    private async Task<bool> ScheduleAsync(TaskName orchestratorName, string instanceId, object? input, CancellationToken cancellationToken)
+    private static async Task<bool> ScheduleAsync(DurableTaskClient client, TaskName orchestratorName, string instanceId, object? input, CancellationToken cancellationToken)
     {
         try
         {

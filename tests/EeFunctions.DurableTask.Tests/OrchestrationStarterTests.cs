@@ -17,7 +17,7 @@ public sealed class OrchestrationStarterTests(ScenarioHostFixture fixture) : ICl
         var starts = Enumerable.Range(0, 50).Select(async i =>
         {
             await gate.WaitAsync();
-            var started = await Host.Starter.StartOnceAsync("Chain", id, $"caller {i}", CancellationToken.None);
+            var started = await Host.Starter.StartOnceAsync(Host.Client, "Chain", id, $"caller {i}", CancellationToken.None);
             var seen = await Host.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
             return (started, seen);
         }).ToList();
@@ -47,11 +47,11 @@ public sealed class OrchestrationStarterTests(ScenarioHostFixture fixture) : ICl
         await rows.CreateIfNotExistsAsync();
         await rows.AddEntityAsync(new TableEntity(id, string.Empty));
 
-        var started = await Host.Starter.StartOnceAsync("Chain", id, "late", CancellationToken.None);
+        var started = await Host.Starter.StartOnceAsync(Host.Client, "Chain", id, "late", CancellationToken.None);
         Assert.True(started);
         var done = await Host.WaitAsync(id);
         Assert.Equal("Hello, Hello, Hello, late!!!", done.ReadOutputAs<string>());
-        Assert.False(await Host.Starter.StartOnceAsync("Chain", id, "again", CancellationToken.None));
+        Assert.False(await Host.Starter.StartOnceAsync(Host.Client, "Chain", id, "again", CancellationToken.None));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class OrchestrationStarterTests(ScenarioHostFixture fixture) : ICl
         await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.Null(await Host.Client.GetInstanceAsync(id));
 
-        Assert.True(await Host.Starter.StartOnceAsync("Chain", id, "again", CancellationToken.None));
+        Assert.True(await Host.Starter.StartOnceAsync(Host.Client, "Chain", id, "again", CancellationToken.None));
         var done = await Host.WaitAsync(id);
         Assert.Equal("Hello, Hello, Hello, again!!!", done.ReadOutputAs<string>());
         var history = await ((ShimDurableTaskClient)Host.Client).GetHistoryAsync(id);
@@ -78,7 +78,7 @@ public sealed class OrchestrationStarterTests(ScenarioHostFixture fixture) : ICl
     [Fact]
     public async Task A_bad_instance_id_is_refused_before_anything_is_written()
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => Host.Starter.StartOnceAsync("Chain", "a/b", null, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Host.Starter.StartOnceAsync(Host.Client, "Chain", "a/b", null, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => Host.Client.ScheduleNewOrchestrationInstanceAsync("Chain", new Microsoft.DurableTask.StartOrchestrationOptions("@x")));
     }
 }

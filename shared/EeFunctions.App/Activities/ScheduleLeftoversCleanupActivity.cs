@@ -10,7 +10,7 @@ namespace EeFunctions.App.Activities;
 /// instance it does not wait for). Idempotent: the instance id is fixed, so a retried activity starts nothing new.
 /// </summary>
 [DurableTask(Name)]
-public sealed class ScheduleLeftoversCleanupActivity(OrchestrationStarter starter, IHostApplicationLifetime lifetime) : TaskActivity<ScheduleLeftoversInput, bool>
+public sealed class ScheduleLeftoversCleanupActivity(OrchestrationStarter starter, DurableTaskClient client, IHostApplicationLifetime lifetime) : TaskActivity<ScheduleLeftoversInput, bool>
 {
     public const string Name = "EeImport.ScheduleLeftovers";
 
@@ -18,6 +18,6 @@ public sealed class ScheduleLeftoversCleanupActivity(OrchestrationStarter starte
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        return ImportLeftoversOrchestrator.StartAsync(starter, input.InstanceId, input.Leftovers, lifetime.ApplicationStopping);
+        return ImportLeftoversOrchestrator.StartAsync(starter, client, input.InstanceId, input.Leftovers, lifetime.ApplicationStopping);
     }
 }

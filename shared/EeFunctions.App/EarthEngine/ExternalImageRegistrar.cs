@@ -22,7 +22,7 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
 {
     private static readonly int[] s_blockSizes = [256, 512, 1024, 2048];
 
-    public async Task RegisterAsync(ImportSpec spec, CancellationToken cancellationToken)
+    public async Task RegisterAsync(ImportSpec spec, DurableTaskClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         CheckManifest(spec);
@@ -52,7 +52,7 @@ public sealed class ExternalImageRegistrar(SourceResolver resolver, TilesetInspe
             // so reads under way still find them (and a caller going away does not leave them behind).
             var assetKey = EeStorage.AssetKey(spec.AssetPath);
             var leftovers = new ImportLeftoversInput(spec.Project, assetKey, generation, spec.OperationId, options.Value.ReplacedTilesGrace);
-            await ImportLeftoversOrchestrator.StartAsync(starter, ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, assetKey, generation), leftovers, CancellationToken.None);
+            await ImportLeftoversOrchestrator.StartAsync(starter, client, ImportLeftoversOrchestrator.AfterOverwrite(spec.Project, assetKey, generation), leftovers, CancellationToken.None);
         }
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace EeFunctions.App.EarthEngine;
 
 /// <summary>Starts the cleanup of an import terminated through the Durable API (once per instance).</summary>
-public sealed class ImportTerminationHook(OrchestrationStarter starter, IOptions<EarthEngineOptions> options) : IDurableTerminationHook
+public sealed class ImportTerminationHook(OrchestrationStarter starter, DurableTaskClient client, IOptions<EarthEngineOptions> options) : IDurableTerminationHook
 {
     public async Task OnTerminatedAsync(OrchestrationMetadata instance, CancellationToken cancellationToken)
     {
@@ -21,6 +21,6 @@ public sealed class ImportTerminationHook(OrchestrationStarter starter, IOptions
 
         var progress = instance.ReadCustomStatusAs<ImportProgress>();
         var input = new ImportLeftoversInput(spec.Project, EeStorage.AssetKey(spec.AssetPath), progress?.Generation, spec.OperationId, options.Value.TerminatedCleanupDelay, Revoke: true);
-        await ImportLeftoversOrchestrator.StartAsync(starter, ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId), input, cancellationToken);
+        await ImportLeftoversOrchestrator.StartAsync(starter, client, ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId), input, cancellationToken);
     }
 }

@@ -92,7 +92,7 @@ public sealed class EeAssetsApi(EeStorage storage, OrchestrationStarter starter,
             var assetKey = EeStorage.AssetKey(path);
             var grace = options.Value.ReplacedTilesGrace;
             var leftovers = new ImportLeftoversInput(call.Project, assetKey, image.Generation, null, grace);
-            await ImportLeftoversOrchestrator.StartAsync(starter, ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation), leftovers, CancellationToken.None);
+            await ImportLeftoversOrchestrator.StartAsync(starter, call.Durable, ImportLeftoversOrchestrator.AfterOverwrite(call.Project, assetKey, image.Generation), leftovers, CancellationToken.None);
         }
 
         await EarthEngineApi.WriteAsync(call.Http, 200, "{}");

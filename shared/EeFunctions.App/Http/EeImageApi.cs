@@ -55,7 +55,7 @@ public sealed class EeImageApi(OrchestrationStarter starter, SourceResolver reso
         }
 
         // Atomic: of concurrent requests with one request id, exactly one schedules, and all answer with that operation.
-        if (await starter.StartOnceAsync(ImportImageOrchestrator.Name, instanceId, spec, call.Aborted))
+        if (await starter.StartOnceAsync(client, ImportImageOrchestrator.Name, instanceId, spec, call.Aborted))
         {
             Logs.ImportStarted(logger, instanceId, spec.AssetPath);
         }

@@ -25,7 +25,7 @@ public sealed class EeImportExternalApi(EeStorage storage, ExternalImageRegistra
             throw new EarthEngineException(EeStatusCode.AlreadyExists, $"Cannot overwrite asset '{EeNames.AssetName(project, spec.AssetPath)}': it already exists (set overwrite to true to replace it).");
         }
 
-        await registrar.RegisterAsync(spec, call.Aborted);
+        await registrar.RegisterAsync(spec, call.Durable, call.Aborted);
         await EarthEngineApi.WriteAsync(call.Http, 200, "{}");
     }
 }

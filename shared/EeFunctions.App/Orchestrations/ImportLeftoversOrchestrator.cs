@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
 using EeFunctions.DurableTask;
 using EeFunctions.App.Activities;
@@ -27,10 +28,10 @@ public sealed class ImportLeftoversOrchestrator : TaskOrchestrator<ImportLeftove
     /// Starts the cleanup as <paramref name="instanceId"/> unless that instance exists in any state (the id names what is
     /// cleaned, so a retried caller starts nothing new); false when it already existed.
     /// </summary>
-    public static Task<bool> StartAsync(OrchestrationStarter starter, string instanceId, ImportLeftoversInput input, CancellationToken cancellationToken)
+    public static Task<bool> StartAsync(OrchestrationStarter starter, DurableTaskClient client, string instanceId, ImportLeftoversInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(starter);
-        return starter.StartOnceAsync(Name, instanceId, input, cancellationToken);
+        return starter.StartOnceAsync(client, Name, instanceId, input, cancellationToken);
     }
 
     public override async Task<int> RunAsync(TaskOrchestrationContext context, ImportLeftoversInput input)

@@ -113,6 +113,27 @@ public sealed class MultiProcessTests(AzuriteFixture azurite) : IClassFixture<Az
             await Task.Delay(500);
         }
 
-        Assert.Fail($"only {completed} of {minimum} orchestrations completed within {limit}");
+        Assert.Fail($"only {completed} of {minimum} orchestrations completed within {limit}; by status: {await StatusCountsAsync(http)}");
+    }
+
+    /// <summary>How many of the test's instances are in each status (to tell a stalled partition from a slow run).</summary>
+    private static async Task<string> StatusCountsAsync(HttpClient http)
+    {
+        var statuses = new List<string>();
+        string? token = null;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/instances?instanceIdPrefix=mp-&top=500");
+            if (token is not null)
+            {
+                request.Headers.Add("x-ms-continuation-token", token);
+            }
+
+            using var response = await http.SendAsync(request);
+            statuses.AddRange((await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(e => e.GetProperty("runtimeStatus").GetString() ?? "?"));
+            token = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.SingleOrDefault() : null;
+        }
+        while (!string.IsNullOrEmpty(token));
+        return string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} {g.Count()}"));
     }
 }

@@ -24,6 +24,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 builder.Services.AddFunctionsHost(builder.Configuration);
 builder.Services.AddDurableFunctions(builder.Configuration);
 builder.Services.AddEarthEngine(builder.Configuration);
+builder.Services.AddEarthEngineDurableApiAccess();
 
 var app = builder.Build();
 var http = app.Services.GetRequiredService<IOptions<HttpExtensionOptions>>().Value;

@@ -34,7 +34,7 @@ public sealed class ImportBatchingTests(EeHostFixture host)
             .Where(e => e!["EventType"]!.GetValue<string>() == "TaskCompleted")
             .GroupBy(e => e!["FunctionName"]!.GetValue<string>())
             .ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(5, completed["EeImport.TileRows"]);
-        Assert.Equal(18 + 6 + 2 + 1, completed["EeImport.Pyramid"]);
+        Assert.Equal(5, completed["EeImport_TileRows"]);
+        Assert.Equal(18 + 6 + 2 + 1, completed["EeImport_Pyramid"]);
     }
 }

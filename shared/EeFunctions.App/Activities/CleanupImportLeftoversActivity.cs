@@ -11,7 +11,7 @@ namespace EeFunctions.App.Activities;
 [DurableTask(Name)]
 public sealed class CleanupImportLeftoversActivity(EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<ImportLeftoversInput, int>
 {
-    public const string Name = "EeImport.CleanupLeftovers";
+    public const string Name = "EeImport_CleanupLeftovers";
 
     public override Task<int> RunAsync(TaskActivityContext context, ImportLeftoversInput input)
     {

@@ -8,7 +8,7 @@ namespace EeFunctions.App.Activities;
 [DurableTask(Name)]
 public sealed class InspectTilesetActivity(TilesetInspector inspector, IHostApplicationLifetime lifetime) : TaskActivity<InspectTilesetInput, TilesetPlan>
 {
-    public const string Name = "EeImport.Inspect";
+    public const string Name = "EeImport_Inspect";
 
     public override Task<TilesetPlan> RunAsync(TaskActivityContext context, InspectTilesetInput input)
     {

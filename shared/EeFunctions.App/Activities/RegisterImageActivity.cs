@@ -19,7 +19,7 @@ namespace EeFunctions.App.Activities;
 [DurableTask(Name)]
 public sealed class RegisterImageActivity(EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<RegisterImageInput, long>
 {
-    public const string Name = "EeImport.Register";
+    public const string Name = "EeImport_Register";
 
     public override async Task<long> RunAsync(TaskActivityContext context, RegisterImageInput input)
     {

@@ -12,7 +12,7 @@ namespace EeFunctions.App.Activities;
 [DurableTask(Name)]
 public sealed class ScheduleLeftoversCleanupActivity(OrchestrationStarter starter, DurableTaskClient client, IHostApplicationLifetime lifetime) : TaskActivity<ScheduleLeftoversInput, bool>
 {
-    public const string Name = "EeImport.ScheduleLeftovers";
+    public const string Name = "EeImport_ScheduleLeftovers";
 
     public override Task<bool> RunAsync(TaskActivityContext context, ScheduleLeftoversInput input)
     {

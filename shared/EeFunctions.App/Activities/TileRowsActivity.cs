@@ -11,7 +11,7 @@ namespace EeFunctions.App.Activities;
 [DurableTask(Name)]
 public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler, EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<TileRowsInput, long>
 {
-    public const string Name = "EeImport.TileRows";
+    public const string Name = "EeImport_TileRows";
 
     public override async Task<long> RunAsync(TaskActivityContext context, TileRowsInput input)
     {
@@ -49,7 +49,7 @@ public sealed class TileRowsActivity(SourceResolver resolver, RasterTiler tiler,
 [DurableTask(Name)]
 public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<BuildParentsInput, long>
 {
-    public const string Name = "EeImport.Pyramid";
+    public const string Name = "EeImport_Pyramid";
 
     public override async Task<long> RunAsync(TaskActivityContext context, BuildParentsInput input)
     {
@@ -77,7 +77,7 @@ public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage, I
 [DurableTask(Name)]
 public sealed class CleanupImportActivity(EeStorage storage, IHostApplicationLifetime lifetime) : TaskActivity<CleanupImportInput, int>
 {
-    public const string Name = "EeImport.Cleanup";
+    public const string Name = "EeImport_Cleanup";
 
     public override Task<int> RunAsync(TaskActivityContext context, CleanupImportInput input)
     {

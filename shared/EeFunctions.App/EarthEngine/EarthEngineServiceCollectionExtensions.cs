@@ -38,6 +38,24 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddSingleton<EePixelsApi>();
         services.AddSingleton<EarthEngineRoutes>();
         services.AddSingleton<IDurableTaskContributor, ImportContributor>();
+
+        // The activities, for a host that resolves them itself (the Functions app); the self-host's registry creates
+        // its own. ScheduleLeftoversCleanupActivity is not here: it needs the invocation's Durable client.
+        services.AddTransient<InspectTilesetActivity>();
+        services.AddTransient<TileRowsActivity>();
+        services.AddTransient<BuildParentsActivity>();
+        services.AddTransient<RegisterImageActivity>();
+        services.AddTransient<CleanupImportActivity>();
+        services.AddTransient<CleanupImportLeftoversActivity>();
+        return services;
+    }
+
+    /// <summary>
+    /// The self-host's Durable HTTP API extras: cleanup of a terminated import's leftovers, and bearer-token access to
+    /// a project's instances (under Azure Functions the Functions host serves that API with its keys only).
+    /// </summary>
+    public static IServiceCollection AddEarthEngineDurableApiAccess(this IServiceCollection services)
+    {
         services.AddSingleton<IDurableTerminationHook, ImportTerminationHook>();
         services.TryAddSingleton<SystemKeyAuthorizer>();
         services.Replace(ServiceDescriptor.Singleton<IDurableApiAuthorizer, BearerDurableApiAuthorizer>());

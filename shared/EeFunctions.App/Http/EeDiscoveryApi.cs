@@ -15,7 +15,7 @@ internal static class EeDiscoveryApi
         return app;
     }
 
-    private static Task ServeAsync(HttpContext http)
+    internal static Task ServeAsync(HttpContext http)
     {
         var version = http.Request.Query["version"].FirstOrDefault() is { Length: > 0 } v ? v : "v1";
         if (!DiscoveryDocument.Versions.Contains(version, StringComparer.Ordinal))

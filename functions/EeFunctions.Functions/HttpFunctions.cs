@@ -3,6 +3,7 @@ using EeFunctions.App.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EeFunctions.Functions;
 
@@ -11,7 +12,7 @@ namespace EeFunctions.Functions;
 /// spelled out). Earth Engine routes end in a literal after a catch-all (<c>assets/{**path}:getPixels</c>), so each
 /// version is one catch-all function that dispatches exactly as the self-host does.
 /// </summary>
-public sealed class HttpFunctions(EarthEngineRoutes routes, HealthService health)
+public sealed class HttpFunctions(EarthEngineRoutes routes, HealthService health, IServiceScopeFactory scopes)
 {
     [Function("EarthEngine_v1")]
     public Task V1([HttpTrigger(AuthorizationLevel.Anonymous, Route = "v1/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
@@ -24,6 +25,10 @@ public sealed class HttpFunctions(EarthEngineRoutes routes, HealthService health
     [Function("EarthEngine_v1alpha")]
     public Task V1Alpha([HttpTrigger(AuthorizationLevel.Anonymous, Route = "v1alpha/{*path}")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
         routes.DispatchAsync(request.HttpContext, client);
+
+    [Function("EarthEngine_batch")]
+    public Task Batch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch")] HttpRequest request, [DurableClient] DurableTaskClient client) =>
+        EeBatchApi.HandleAsync(request.HttpContext, routes, client, scopes);
 
     [Function("EarthEngine_discovery")]
     public static Task Discovery([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "$discovery/rest")] HttpRequest request) =>

@@ -62,6 +62,24 @@ public sealed class EntryPointTests(SelfHost host) : IClassFixture<SelfHost>
     }
 
     [Fact]
+    public async Task A_batch_answers_each_Earth_Engine_part_as_a_direct_call_would()
+    {
+        var body = "--x\r\nContent-Type: application/http\r\n\r\nGET /v1/projects/" + Project + "/operations/no-such-op HTTP/1.1\r\n\r\n\r\n" +
+            "--x\r\nContent-Type: application/http\r\n\r\nGET /v1/projects/" + Project + "/algorithms HTTP/1.1\r\n\r\n\r\n--x--\r\n";
+        var http = Request("POST", "/batch", body, "alice");
+        http.Request.ContentType = "multipart/mixed; boundary=x";
+
+        await Functions().Batch(http.Request, Client());
+
+        http.Response.Body.Position = 0;
+        var text = await new StreamReader(http.Response.Body).ReadToEndAsync();
+        Assert.True(http.Response.StatusCode == 200, text);
+        Assert.Contains("HTTP/1.1 404", text, StringComparison.Ordinal);
+        Assert.Contains("HTTP/1.1 200", text, StringComparison.Ordinal);
+        Assert.Contains("algorithms", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_answers_with_the_self_hosts_report()
     {
         var http = Request("GET", "/api/health", null, subject: null);
@@ -72,8 +90,10 @@ public sealed class EntryPointTests(SelfHost host) : IClassFixture<SelfHost>
         Assert.True((bool)Answer(http)["healthy"]!);
     }
 
-    private HttpFunctions Functions() =>
-        new(host.Factory.Services.GetRequiredService<EarthEngineRoutes>(), host.Factory.Services.GetRequiredService<HealthService>());
+    private HttpFunctions Functions() => new(
+        host.Factory.Services.GetRequiredService<EarthEngineRoutes>(),
+        host.Factory.Services.GetRequiredService<HealthService>(),
+        host.Factory.Services.GetRequiredService<IServiceScopeFactory>());
 
     private DurableTaskClient Client() => host.Factory.Services.GetRequiredService<DurableTaskClient>();
 

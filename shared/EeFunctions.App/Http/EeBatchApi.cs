@@ -1,5 +1,6 @@
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.App.EarthEngine.Batch;
+using Microsoft.DurableTask.Client;
 
 namespace EeFunctions.App.Http;
 
@@ -12,11 +13,12 @@ internal static class EeBatchApi
 {
     public static IEndpointRouteBuilder MapEeBatchApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/batch", HandleAsync);
+        app.MapPost("/batch", (HttpContext http, EarthEngineRoutes routes, DurableTaskClient durable, IServiceScopeFactory scopes) => HandleAsync(http, routes, durable, scopes));
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext http, EndpointDataSource endpoints, IServiceScopeFactory scopes)
+    /// <summary>Answers a <c>multipart/mixed</c> batch of Earth Engine requests, each part dispatched as a direct call would be.</summary>
+    internal static async Task HandleAsync(HttpContext http, EarthEngineRoutes routes, DurableTaskClient durable, IServiceScopeFactory scopes)
     {
         IReadOnlyList<BatchPart> parts;
         try
@@ -29,7 +31,7 @@ internal static class EeBatchApi
             return;
         }
 
-        var dispatcher = new InProcessDispatcher(endpoints, scopes);
+        var dispatcher = new InProcessDispatcher(inner => routes.DispatchAsync(inner, durable), scopes);
         var replies = new List<(BatchPart, BatchReply)>(parts.Count);
         foreach (var part in parts)
         {

@@ -1,6 +1,5 @@
 using EeFunctions.EarthEngine.Errors;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing.Template;
 
 namespace EeFunctions.App.EarthEngine.Batch;
 
@@ -8,12 +7,12 @@ namespace EeFunctions.App.EarthEngine.Batch;
 internal sealed record BatchReply(int Status, IHeaderDictionary Headers, byte[] Body);
 
 /// <summary>
-/// Runs an inner batch request through the app's own endpoints in process: a fresh <see cref="HttpContext"/> with
-/// the inner method, path, query, headers and body, its own DI scope, and the endpoint the route table picks. Only
-/// Earth Engine paths (<c>/v1</c>, <c>/v1beta</c>, <c>/v1alpha</c>) are served; their handlers authenticate and
-/// authorize every request themselves, so an inner request gets exactly the checks a direct one gets.
+/// Runs an inner batch request in process: a fresh <see cref="HttpContext"/> with the inner method, path, query,
+/// headers and body and its own DI scope, answered by <paramref name="dispatch"/> (the Earth Engine routes, the same
+/// under both hosts). Only Earth Engine paths (<c>/v1</c>, <c>/v1beta</c>, <c>/v1alpha</c>) are served; their handlers
+/// authenticate and authorize every request themselves, so an inner request gets exactly the checks a direct one gets.
 /// </summary>
-internal sealed class InProcessDispatcher(EndpointDataSource endpoints, IServiceScopeFactory scopes)
+internal sealed class InProcessDispatcher(Func<HttpContext, Task> dispatch, IServiceScopeFactory scopes)
 {
     private static readonly string[] s_prefixes = ["/v1/", "/v1beta/", "/v1alpha/"];
 
@@ -60,18 +59,11 @@ internal sealed class InProcessDispatcher(EndpointDataSource endpoints, IService
         inner.Connection.LocalIpAddress = outer.Connection.LocalIpAddress;
         inner.Connection.LocalPort = outer.Connection.LocalPort;
 
-        var endpoint = Match(inner.Request.Path, part.Method, inner.Request.RouteValues);
-        if (endpoint?.RequestDelegate is null)
-        {
-            return Error(EeStatusCode.NotFound, $"The requested URL {path} was not found on this server.");
-        }
-
         await using var scope = scopes.CreateAsyncScope();
         inner.RequestServices = scope.ServiceProvider;
-        inner.SetEndpoint(endpoint);
         try
         {
-            await endpoint.RequestDelegate(inner);
+            await dispatch(inner);
             await inner.Response.Body.FlushAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -81,27 +73,6 @@ internal sealed class InProcessDispatcher(EndpointDataSource endpoints, IService
         }
 
         return new BatchReply(inner.Response.StatusCode, inner.Response.Headers, responseBody.ToArray());
-    }
-
-    private RouteEndpoint? Match(PathString path, string method, RouteValueDictionary values)
-    {
-        foreach (var endpoint in endpoints.Endpoints.OfType<RouteEndpoint>().OrderBy(e => e.Order))
-        {
-            if (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is { } methods
-                && !methods.HttpMethods.Contains(method, StringComparer.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            values.Clear();
-            var matcher = new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), new RouteValueDictionary(endpoint.RoutePattern.Defaults));
-            if (matcher.TryMatch(path, values))
-            {
-                return endpoint;
-            }
-        }
-
-        return null;
     }
 
     private static (string Path, string Query) SplitTarget(string target)

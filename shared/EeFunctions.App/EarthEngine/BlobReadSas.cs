@@ -35,13 +35,7 @@ public sealed partial class BlobReadSas(BlobServiceClient blobs, StorageConnecti
             return null;
         }
 
-        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expiry)
-        {
-            BlobContainerName = blob.BlobContainerName,
-            BlobName = blob.Name,
-            Resource = "b",
-        };
-        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, blobs.AccountName) }.ToUri();
+        return blob.GenerateUserDelegationSasUri(BlobSasPermissions.Read, expiry, key);
     }
 
     /// <summary>One delegation key per expiry window, shared by every blob signed in it (asking costs a round trip).</summary>

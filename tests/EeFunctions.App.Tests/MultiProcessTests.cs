@@ -89,22 +89,7 @@ public sealed class MultiProcessTests(AzuriteFixture azurite) : IClassFixture<Az
         var completed = 0;
         while (DateTime.UtcNow < deadline)
         {
-            completed = 0;
-            string? token = null;
-            do
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/instances?instanceIdPrefix=mp-&runtimeStatus=Completed&top=500");
-                if (token is not null)
-                {
-                    request.Headers.Add("x-ms-continuation-token", token);
-                }
-
-                using var response = await http.SendAsync(request);
-                completed += (await response.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength();
-                token = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.SingleOrDefault() : null;
-            }
-            while (!string.IsNullOrEmpty(token));
-
+            completed = (await StatusesAsync(http, "&runtimeStatus=Completed")).Count;
             if (completed >= minimum)
             {
                 return;
@@ -113,17 +98,18 @@ public sealed class MultiProcessTests(AzuriteFixture azurite) : IClassFixture<Az
             await Task.Delay(500);
         }
 
-        Assert.Fail($"only {completed} of {minimum} orchestrations completed within {limit}; by status: {await StatusCountsAsync(http)}");
+        var counts = (await StatusesAsync(http, string.Empty)).GroupBy(s => s).Select(g => $"{g.Key} {g.Count()}");
+        Assert.Fail($"only {completed} of {minimum} orchestrations completed within {limit}; by status: {string.Join(", ", counts)}");
     }
 
-    /// <summary>How many of the test's instances are in each status (to tell a stalled partition from a slow run).</summary>
-    private static async Task<string> StatusCountsAsync(HttpClient http)
+    /// <summary>The runtime status of each of the test's instances the Durable API lists, all pages of them.</summary>
+    private static async Task<List<string>> StatusesAsync(HttpClient http, string filter)
     {
         var statuses = new List<string>();
         string? token = null;
         do
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/instances?instanceIdPrefix=mp-&top=500");
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/instances?instanceIdPrefix=mp-&top=500{filter}");
             if (token is not null)
             {
                 request.Headers.Add("x-ms-continuation-token", token);
@@ -134,6 +120,6 @@ public sealed class MultiProcessTests(AzuriteFixture azurite) : IClassFixture<Az
             token = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.SingleOrDefault() : null;
         }
         while (!string.IsNullOrEmpty(token));
-        return string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} {g.Count()}"));
+        return statuses;
     }
 }

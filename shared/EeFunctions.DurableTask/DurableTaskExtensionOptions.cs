@@ -92,6 +92,9 @@ public sealed class DurableStorageProviderOptions
     /// <summary>How long a fetched activity message stays invisible to other workers (default 5 min).</summary>
     public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Partition ownership in a table instead of blob leases.</summary>
-    public bool UseTablePartitionManagement { get; set; }
+    /// <summary>
+    /// Partition ownership in a table instead of blob leases (default true, as in Durable Functions 3.x): after a
+    /// worker is killed, the blob-lease manager could leave its partition unowned while others ran.
+    /// </summary>
+    public bool UseTablePartitionManagement { get; set; } = true;
 }

@@ -54,15 +54,39 @@ public static class TaskHubCheck
             using var doc = JsonDocument.Parse(content.ToMemory());
             if (doc.RootElement.TryGetProperty("PartitionCount", out var recorded) && recorded.TryGetInt32(out var count) && count != settings.PartitionCount)
             {
-                return $"the task hub '{hub}' was created with {count} partitions, but partitionCount is {settings.PartitionCount}. " +
-                    "The partition count of an existing hub cannot change: set it back, or use a new hubName.";
+                return PartitionCountProblem(hub, count, settings.PartitionCount);
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            // Not created yet.
+            // Not created yet, or created by the table partition manager, which records one row per partition instead.
+            return await PartitionTableProblemAsync(settings, cancellationToken);
         }
 
         return null;
     }
+
+    private static async Task<string?> PartitionTableProblemAsync(AzureStorageOrchestrationServiceSettings settings, CancellationToken cancellationToken)
+    {
+        var hub = settings.TaskHubName;
+        var partitions = settings.StorageAccountClientProvider!.Table.CreateClient(new TableClientOptions()).GetTableClient(hub + "Partitions");
+        var count = 0;
+        try
+        {
+            await foreach (var _ in partitions.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: cancellationToken))
+            {
+                count++;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+
+        return count == 0 || count == settings.PartitionCount ? null : PartitionCountProblem(hub, count, settings.PartitionCount);
+    }
+
+    private static string PartitionCountProblem(string hub, int recorded, int configured) =>
+        $"the task hub '{hub}' was created with {recorded} partitions, but partitionCount is {configured}. " +
+        "The partition count of an existing hub cannot change: set it back, or use a new hubName.";
 }

@@ -43,6 +43,16 @@ public sealed class HostJsonTests
     }
 
     [Theory]
+    [InlineData("{}", true)]
+    [InlineData("""{ "storageProvider": { "useTablePartitionManagement": false } }""", false)]
+    public void Partitions_are_managed_in_the_table_unless_host_json_turns_it_off_as_in_Durable_Functions_3(string json, bool expected)
+    {
+        var options = Section(json).Get<DurableTaskExtensionOptions>() ?? new DurableTaskExtensionOptions();
+        var settings = AzureStorageTaskHub.Settings(options, new global::DurableTask.AzureStorage.StorageAccountClientProvider("UseDevelopmentStorage=true"), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        Assert.Equal(expected, settings.UseTablePartitionManagement);
+    }
+
+    [Theory]
     [InlineData("""{ "useAppLease": false }""", "extensions.durableTask.useAppLease")]
     [InlineData("""{ "tracing": { "traceInputsAndOutputs": true } }""", "extensions.durableTask.tracing")]
     [InlineData("""{ "storageProvider": { "trackingStoreNamePrefix": "x" } }""", "extensions.durableTask.storageProvider.trackingStoreNamePrefix")]

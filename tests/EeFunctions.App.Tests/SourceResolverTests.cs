@@ -22,7 +22,7 @@ public sealed class SourceResolverTests(AzuriteFixture azurite) : IClassFixture<
     {
         var options = Options.Create(new EarthEngineOptions { LocalCacheDirectory = _cache, WholeReadCopyMaxBytes = wholeReadCopyMaxBytes });
         var connection = new StorageConnection(new StorageOptions { ConnectionString = azurite.ConnectionString }, credential: null);
-        return new SourceResolver(blobs, new BlobReadSas(blobs, connection, NullLogger<BlobReadSas>.Instance), new SafeHttpDownloader(options), options);
+        return new SourceResolver(blobs, new BlobReadSas(blobs, connection, NullLogger<BlobReadSas>.Instance), new SafeHttpDownloader(new SafeDownloadPolicy(options.Value.AllowPrivateNetworkSources, options.Value.MaxSourceBytes, options.Value.DownloadTimeout)), options);
     }
 
     private async Task<(BlobServiceClient Blobs, SourceLocation Location)> UploadAsync(string raster)

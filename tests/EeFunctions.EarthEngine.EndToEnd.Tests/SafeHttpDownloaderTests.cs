@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.App.EarthEngine;
-using Microsoft.Extensions.Options;
 
 namespace EeFunctions.EarthEngine.EndToEnd.Tests;
 
@@ -87,7 +86,7 @@ public sealed class SafeHttpDownloaderTests : IDisposable
     }
 
     private static SafeHttpDownloader Downloader(bool allowPrivate, long maxBytes = 1_000_000, TimeSpan? timeout = null) =>
-        new(Options.Create(new EarthEngineOptions { AllowPrivateNetworkSources = allowPrivate, MaxSourceBytes = maxBytes, DownloadTimeout = timeout ?? TimeSpan.FromSeconds(10) }));
+        new(new SafeDownloadPolicy(allowPrivate, maxBytes, timeout ?? TimeSpan.FromSeconds(10)));
 
     private async Task ServeAsync()
     {

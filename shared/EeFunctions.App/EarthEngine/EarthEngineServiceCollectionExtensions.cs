@@ -26,7 +26,11 @@ public static class EarthEngineServiceCollectionExtensions
 
         services.AddSingleton(sp => new EeTokenService(sp.GetRequiredService<IOptions<EeAuthOptions>>().Value));
         services.AddSingleton<EeStorage>();
-        services.AddSingleton<SafeHttpDownloader>();
+        services.AddSingleton(sp =>
+        {
+            var ee = sp.GetRequiredService<IOptions<EarthEngineOptions>>().Value;
+            return new SafeHttpDownloader(new SafeDownloadPolicy(ee.AllowPrivateNetworkSources, ee.MaxSourceBytes, ee.DownloadTimeout));
+        });
         services.AddSingleton<BlobReadSas>();
         services.AddSingleton<SourceResolver>();
         services.AddSingleton<TilesetInspector>();

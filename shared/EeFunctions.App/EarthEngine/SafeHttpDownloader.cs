@@ -1,26 +1,26 @@
 using System.Net;
 using System.Net.Sockets;
 using EeFunctions.EarthEngine.Errors;
-using Microsoft.Extensions.Options;
 
 namespace EeFunctions.App.EarthEngine;
 
 /// <summary>
 /// Downloads a caller-given http(s) URL with the SSRF guard of ARCHITECTURE §6: scheme allow-list; every address the
 /// host resolves to is checked at connect time (no loopback, private, link-local, CGNAT, multicast or unspecified
-/// address unless <see cref="EarthEngineOptions.AllowPrivateNetworkSources"/>); redirects followed by hand and each
-/// target re-checked; a size limit and a time limit.
+/// address unless the policy allows private networks); redirects followed by hand and each target re-checked; a size
+/// limit and a time limit. Each feature that fetches caller URLs (the Earth Engine import, the Import API) holds one
+/// with its own policy, so one feature's setting never opens the other.
 /// </summary>
 public sealed class SafeHttpDownloader : IDisposable
 {
     private const int MaxRedirects = 5;
-    private readonly EarthEngineOptions _options;
+    private readonly SafeDownloadPolicy _options;
     private readonly HttpClient _client;
 
-    public SafeHttpDownloader(IOptions<EarthEngineOptions> options)
+    public SafeHttpDownloader(SafeDownloadPolicy policy)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
+        ArgumentNullException.ThrowIfNull(policy);
+        _options = policy;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -31,7 +31,13 @@ public sealed class SafeHttpDownloader : IDisposable
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public async Task DownloadAsync(Uri uri, string path, CancellationToken cancellationToken)
+    public Task DownloadAsync(Uri uri, string path, CancellationToken cancellationToken) => DownloadAsync(uri, path, null, cancellationToken);
+
+    /// <summary>
+    /// Downloads <paramref name="uri"/> to <paramref name="path"/>, sending <paramref name="headers"/> to the URL's own
+    /// origin only (a redirect to another origin does not carry them, since they may be credentials).
+    /// </summary>
+    public async Task DownloadAsync(Uri uri, string path, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -42,7 +48,19 @@ public sealed class SafeHttpDownloader : IDisposable
             for (var hop = 0; ; hop++)
             {
                 CheckScheme(current, uri);
-                using var response = await _client.GetAsync(current, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                using var request = new HttpRequestMessage(HttpMethod.Get, current);
+                if (headers is not null && Uri.Compare(current, uri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+                {
+                    foreach (var (name, value) in headers)
+                    {
+                        if (!request.Headers.TryAddWithoutValidation(name, value))
+                        {
+                            throw Invalid(uri, $"header '{name}' cannot be sent.");
+                        }
+                    }
+                }
+
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
                 {
                     if (hop >= MaxRedirects)
@@ -130,7 +148,7 @@ public sealed class SafeHttpDownloader : IDisposable
             throw new EarthEngineException(EeStatusCode.InvalidArgument, $"the host '{context.DnsEndPoint.Host}' does not resolve.");
         }
 
-        if (!_options.AllowPrivateNetworkSources && addresses.FirstOrDefault(IsForbidden) is { } forbidden)
+        if (addresses.FirstOrDefault(a => !_options.Allows(a)) is { } forbidden)
         {
             throw new EarthEngineException(EeStatusCode.InvalidArgument, $"the host '{context.DnsEndPoint.Host}' resolves to {forbidden}, a loopback, private or link-local address, which sources may not use.");
         }
@@ -157,4 +175,15 @@ public sealed class SafeHttpDownloader : IDisposable
     }
 
     private static EarthEngineException Invalid(Uri uri, string why) => new(EeStatusCode.InvalidArgument, $"Source '{uri}' cannot be downloaded: {why}");
+}
+
+/// <summary>What one feature's downloads may reach and how much they may fetch.</summary>
+public sealed record SafeDownloadPolicy(bool AllowPrivateNetworkSources, long MaxSourceBytes, TimeSpan DownloadTimeout)
+{
+    /// <summary>Addresses allowed even when private networks are not (one internal server; a test's loopback listener).</summary>
+    public IReadOnlyCollection<IPAddress> AllowedAddresses { get; init; } = [];
+
+    /// <summary>Whether a download may connect to <paramref name="address"/>.</summary>
+    public bool Allows(IPAddress address) =>
+        AllowPrivateNetworkSources || !SafeHttpDownloader.IsForbidden(address) || AllowedAddresses.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
-.PHONY: run test setup gdal tools settings token
+.PHONY: run test setup gdal tools settings token import-token
 
 setup: gdal tools settings
 
@@ -25,3 +25,7 @@ test: gdal tools
 ## Prints a development Earth Engine bearer token with every permission on PROJECT (last line): make token PROJECT=my-project
 token: settings
 	@node scripts/ee-token.js $(or $(PROJECT),my-project)
+
+## Prints an Import API dev token with image_upload and image_list on ALBUM (last line): make import-token ALBUM=my_album
+import-token: gdal tools settings
+	@scripts/import-token.sh $(or $(ALBUM),imported_album)

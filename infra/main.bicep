@@ -1,6 +1,6 @@
 // EeFunctions on Azure Functions (Flex Consumption, dotnet-isolated): one command deploys the app, its storage account
 // reached by a user-assigned managed identity (no account keys), and Application Insights.
-//   az deployment group create -g <group> -f infra/main.bicep -p eeSigningKey=<base64 key> durableSystemKey=<key>
+//   az deployment group create -g <group> -f infra/main.bicep -p eeSigningKey=<base64 key> durableSystemKey=<key> importHeaderKey=<base64 of 32 bytes>
 targetScope = 'resourceGroup'
 
 @description('Short name the resource names derive from (lowercase letters and digits).')
@@ -24,6 +24,10 @@ param eeAudience string = 'eefunctions'
 @description('The Durable HTTP API system key of the self-host settings (the Functions host keeps its own keys).')
 @secure()
 param durableSystemKey string
+
+@description('Import API: the AES key (base64 of 32 bytes) that seals download headers while an import carries them.')
+@secure()
+param importHeaderKey string
 
 @description('The .NET version of the isolated worker.')
 param dotnetVersion string = '10.0'
@@ -86,6 +90,7 @@ module functionApp 'modules/functionapp.bicep' = {
     eeIssuer: eeIssuer
     eeAudience: eeAudience
     durableSystemKey: durableSystemKey
+    importHeaderKey: importHeaderKey
   }
 }
 

@@ -60,5 +60,8 @@ echo "EeFunctions is running at http://127.0.0.1:7071  (health: http://127.0.0.1
 echo "Earth Engine API: http://127.0.0.1:7071/v1 (README: Earth Engine API). A dev bearer token for project"
 echo "'my-project' follows (make token PROJECT=<id> prints one for another project):"
 node scripts/ee-token.js my-project
+echo "Import API: http://127.0.0.1:7071/api/v1/imports (README: Import API). A dev token for album 'imported_album'"
+echo "follows (make import-token ALBUM=<id> prints one for another album):"
+dotnet functions/EeFunctions.Host/bin/Debug/net10.0/EeFunctions.Host.dll import-token --album imported_album | tail -n 1
 echo "Press Ctrl-C to stop the service and Azurite."
 wait "$service_pid"

@@ -1,6 +1,7 @@
 using Azure.Core.Serialization;
 using EeFunctions.App.EarthEngine;
 using EeFunctions.App.Hosting;
+using EeFunctions.App.ImportApi;
 using EeFunctions.DurableTask;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -25,6 +26,7 @@ internal static class Program
         builder.Services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(DurableJson.Options));
         builder.Services.AddFunctionsHost(builder.Configuration);
         builder.Services.AddEarthEngine(builder.Configuration);
+        builder.Services.AddImportApi(builder.Configuration);
         builder.Services.AddOrchestrationStarterOnAzureStorage(builder.Configuration, sp => sp.GetRequiredService<StorageConnection>().CreateTaskHubProvider());
         await builder.Build().RunAsync();
     }

@@ -2,9 +2,16 @@ using EeFunctions.App.Durable;
 using EeFunctions.App.EarthEngine;
 using EeFunctions.App.Hosting;
 using EeFunctions.App.Http;
+using EeFunctions.App.ImportApi;
 using Microsoft.Extensions.Options;
 
 var scriptRoot = FunctionsConfiguration.FindScriptRoot();
+if (ImportApiCommands.Handles(args))
+{
+    Environment.ExitCode = await ImportApiCommands.RunAsync(args, scriptRoot, Console.Out, CancellationToken.None);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = scriptRoot });
 builder.Configuration.AddFunctionsSettings(scriptRoot);
 
@@ -25,6 +32,7 @@ builder.Services.AddFunctionsHost(builder.Configuration);
 builder.Services.AddDurableFunctions(builder.Configuration);
 builder.Services.AddEarthEngine(builder.Configuration);
 builder.Services.AddEarthEngineDurableApiAccess();
+builder.Services.AddImportApi(builder.Configuration);
 
 var app = builder.Build();
 var http = app.Services.GetRequiredService<IOptions<HttpExtensionOptions>>().Value;
@@ -33,4 +41,5 @@ app.MapDurableHttpApi();
 app.MapEarthEngineApi();
 app.MapEeDiscoveryApi();
 app.MapEeBatchApi();
+app.MapImportApi();
 await app.RunAsync();

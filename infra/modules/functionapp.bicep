@@ -20,6 +20,9 @@ param eeSigningKey string
 @secure()
 param durableSystemKey string
 
+@secure()
+param importHeaderKey string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
   location: location
@@ -79,6 +82,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'EarthEngine__Auth__Audience', value: eeAudience }
         { name: 'EarthEngine__Auth__SigningKey', value: eeSigningKey }
         { name: 'DurableTask__SystemKey', value: durableSystemKey }
+        { name: 'ImportApi__HeaderKey', value: importHeaderKey }
       ]
     }
   }

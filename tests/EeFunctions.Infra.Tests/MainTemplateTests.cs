@@ -71,6 +71,7 @@ public sealed class MainTemplateTests(CompiledTemplate compiled) : IClassFixture
     [Theory]
     [InlineData("eeSigningKey", "EarthEngine__Auth__SigningKey")]
     [InlineData("durableSystemKey", "DurableTask__SystemKey")]
+    [InlineData("importHeaderKey", "ImportApi__HeaderKey")]
     public void Secrets_are_secure_parameters_without_defaults_and_reach_their_settings(string parameter, string setting)
     {
         var declared = compiled.Template["parameters"]![parameter]!;

@@ -1,0 +1,29 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace EeFunctions.App.ImportApi;
+
+/// <summary>The images container: <c>{image id}/original</c> and <c>{image id}/thumbnails/{size}</c>.</summary>
+public sealed class ImportApiBlobs(BlobServiceClient blobs, IOptions<ImportApiOptions> options)
+{
+    public BlobContainerClient Container { get; } = blobs.GetBlobContainerClient(options.Value.ImagesContainer);
+
+    public BlobClient Original(string imageId) => Container.GetBlobClient($"{imageId}/original");
+
+    public BlobClient Thumbnail(string imageId, int size) => Container.GetBlobClient($"{imageId}/thumbnails/{size}");
+
+    /// <summary>Deletes every blob of an image; answers how many there were.</summary>
+    public async Task<int> DeleteImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, imageId + "/", cancellationToken))
+        {
+            if ((await Container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken)).Value)
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+}

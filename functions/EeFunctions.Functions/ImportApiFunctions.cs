@@ -11,7 +11,6 @@ public sealed class ImportApiFunctions(
     ImportsApi imports,
     ImagesApi images,
     FetchPhotoActivity fetch,
-    MakeThumbnailActivity thumbnail,
     RegisterPhotoActivity register,
     FailPhotoImportActivity fail)
 {
@@ -44,12 +43,8 @@ public sealed class ImportApiFunctions(
         new PhotoImportOrchestrator().RunAsync(context, context.GetInput<PhotoImportInput>() ?? throw new InvalidOperationException($"Orchestration {context.InstanceId} has no input."));
 
     [Function(FetchPhotoActivity.Name)]
-    public Task<PhotoFacts> Fetch([ActivityTrigger] FetchPhotoInput input, FunctionContext function) =>
+    public Task<FetchedPhoto> Fetch([ActivityTrigger] FetchPhotoInput input, FunctionContext function) =>
         fetch.RunAsync(new FunctionActivityContext(FetchPhotoActivity.Name, function), input);
-
-    [Function(MakeThumbnailActivity.Name)]
-    public Task<ThumbnailFacts> Thumbnail([ActivityTrigger] ThumbnailInput input, FunctionContext function) =>
-        thumbnail.RunAsync(new FunctionActivityContext(MakeThumbnailActivity.Name, function), input);
 
     [Function(RegisterPhotoActivity.Name)]
     public Task<string> Register([ActivityTrigger] RegisterPhotoInput input, FunctionContext function) =>

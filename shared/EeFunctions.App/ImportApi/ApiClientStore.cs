@@ -8,11 +8,17 @@ namespace EeFunctions.App.ImportApi;
 /// <summary>An API client of the Import API: its tokens carry its id as <c>iss</c> and are signed with its secret.</summary>
 public sealed record ApiClient(string Id, string Secret, string OrganizationId, DateTimeOffset CreatedAt);
 
-/// <summary>The API clients table (<see cref="ImportApiOptions.ClientsTable"/>): one row per client.</summary>
-public sealed class ApiClientStore(TableServiceClient tables, IOptions<ImportApiOptions> options)
+/// <summary>
+/// The API clients table (<see cref="ImportApiOptions.ClientsTable"/>): one row per client. Every request names its
+/// client, so a client read is kept for <see cref="CacheFor"/>: a deleted client's tokens stop working within it.
+/// </summary>
+public sealed class ApiClientStore(TableServiceClient tables, IOptions<ImportApiOptions> options, TimeProvider? time = null)
 {
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
     private const string Partition = "client";
     private readonly TableClient _table = tables.GetTableClient(options.Value.ClientsTable);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ApiClient Client, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     public async Task<ApiClient?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -22,8 +28,22 @@ public sealed class ApiClientStore(TableServiceClient tables, IOptions<ImportApi
             return null;
         }
 
+        var now = _time.GetUtcNow();
+        if (_cache.TryGetValue(id, out var cached) && cached.Until > now)
+        {
+            return cached.Client;
+        }
+
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: cancellationToken);
-        return row.HasValue ? FromRow(row.Value!) : null;
+        if (!row.HasValue)
+        {
+            _cache.TryRemove(id, out _);
+            return null;
+        }
+
+        var client = FromRow(row.Value!);
+        _cache[id] = (client, now + CacheFor);
+        return client;
     }
 
     /// <summary>Creates a client with a fresh secret; null when <paramref name="id"/> is taken.</summary>
@@ -69,6 +89,7 @@ public sealed class ApiClientStore(TableServiceClient tables, IOptions<ImportApi
         try
         {
             await _table.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken);
+            _cache.TryRemove(id, out _);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

@@ -4,14 +4,17 @@ using Microsoft.DurableTask;
 
 namespace EeFunctions.App.ImportApi;
 
-/// <summary>Marks the import processing, downloads the photo, checks it is one and stores the original as fetched.</summary>
+/// <summary>
+/// Marks the import processing, downloads the photo, checks it is one, and stores the original as fetched and its
+/// thumbnails (made from the downloaded file, so the photo is neither fetched back from storage nor decoded twice).
+/// </summary>
 [DurableTask(Name)]
 public sealed class FetchPhotoActivity(ImportStore imports, PhotoDownloader downloader, PhotoCodec codec, ImportApiBlobs blobs, HeaderSealer sealer, IHostApplicationLifetime lifetime)
-    : TaskActivity<FetchPhotoInput, PhotoFacts>
+    : TaskActivity<FetchPhotoInput, FetchedPhoto>
 {
     public const string Name = "ImportApi_Fetch";
 
-    public override async Task<PhotoFacts> RunAsync(TaskActivityContext context, FetchPhotoInput input)
+    public override async Task<FetchedPhoto> RunAsync(TaskActivityContext context, FetchPhotoInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = lifetime.ApplicationStopping;
@@ -30,8 +33,16 @@ public sealed class FetchPhotoActivity(ImportStore imports, PhotoDownloader down
             }
 
             var facts = await codec.IdentifyAsync(path, string.Empty, cancellationToken);
-            var stored = await blobs.Original(input.ImageId).UploadAsync(path, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = facts.ContentType } }, cancellationToken);
-            return facts with { ETag = stored.Value.ETag.ToString().Trim('"') };
+            var encoded = await codec.ThumbnailsAsync(path, facts.Format, input.ThumbnailSizes, cancellationToken);
+            var original = blobs.Original(input.ImageId).UploadAsync(path, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = facts.ContentType } }, cancellationToken);
+            var thumbnails = encoded.Select(async t =>
+            {
+                var blob = blobs.Thumbnail(input.ImageId, t.Size);
+                await blob.UploadAsync(new BinaryData(t.Bytes), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = t.ContentType } }, cancellationToken);
+                return new ThumbnailFacts(t.Size, blob.Name, t.ContentType, t.Width, t.Height, t.Bytes.Length);
+            }).ToList();
+            var stored = await original;
+            return new FetchedPhoto(facts with { ETag = stored.Value.ETag.ToString().Trim('"') }, await Task.WhenAll(thumbnails));
         }
         finally
         {

@@ -93,7 +93,7 @@ public static class ImportApiCommands
     private static async Task<int> DeleteAsync(string id, ApiClientStore clients, TextWriter output, CancellationToken cancellationToken)
     {
         var deleted = await clients.DeleteAsync(id, cancellationToken);
-        await output.WriteLineAsync(deleted ? $"Deleted API client '{id}'; its tokens no longer work." : $"There is no API client '{id}'.");
+        await output.WriteLineAsync(deleted ? $"Deleted API client '{id}'; its tokens stop working within {ApiClientStore.CacheFor.TotalSeconds} s." : $"There is no API client '{id}'.");
         return deleted ? 0 : 1;
     }
 

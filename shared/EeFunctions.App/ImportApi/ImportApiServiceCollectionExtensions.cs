@@ -26,7 +26,6 @@ public static class ImportApiServiceCollectionExtensions
 
         // For a host that resolves activities itself (the Functions app).
         services.AddTransient<FetchPhotoActivity>();
-        services.AddTransient<MakeThumbnailActivity>();
         services.AddTransient<RegisterPhotoActivity>();
         services.AddTransient<FailPhotoImportActivity>();
         return services;
@@ -38,7 +37,6 @@ public static class ImportApiServiceCollectionExtensions
         {
             registry.AddOrchestrator<PhotoImportOrchestrator>();
             registry.AddActivity<FetchPhotoActivity>();
-            registry.AddActivity<MakeThumbnailActivity>();
             registry.AddActivity<RegisterPhotoActivity>();
             registry.AddActivity<FailPhotoImportActivity>();
         }

@@ -21,12 +21,13 @@ namespace EeFunctions.App.ImportApi;
 /// from the header and checked against <see cref="ImportApiOptions.MaxPixels"/> before anything is decoded, the first
 /// frame only of an animation, and a bounded allocator; EXIF orientation applied to thumbnails.
 /// </summary>
-public sealed class PhotoCodec
+public sealed class PhotoCodec : IDisposable
 {
     private static readonly IImageFormat[] s_allowed = [JpegFormat.Instance, PngFormat.Instance, WebpFormat.Instance, GifFormat.Instance, TiffFormat.Instance];
     private readonly Configuration _configuration;
     private readonly long _maxPixels;
     private readonly int _maxFrames;
+    private readonly SemaphoreSlim _decodes = new(Environment.ProcessorCount);
 
     public PhotoCodec(IOptions<ImportApiOptions> options)
     {
@@ -43,6 +44,8 @@ public sealed class PhotoCodec
         _configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = SixLabors.ImageSharp.Metadata.FrameDecodingMode.First });
         _configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = SixLabors.ImageSharp.Metadata.FrameDecodingMode.First });
     }
+
+    public void Dispose() => _decodes.Dispose();
 
     /// <summary>Reads what a photo is from its header; throws <see cref="PhotoRejectedException"/> when it is not one this API takes.</summary>
     public async Task<PhotoFacts> IdentifyAsync(string path, string etag, CancellationToken cancellationToken)
@@ -118,44 +121,60 @@ public sealed class PhotoCodec
     }
 
     /// <summary>
-    /// Writes an upright thumbnail whose long side is <paramref name="size"/> (or the photo's, when smaller: never
-    /// enlarged): JPEG, or WebP when the photo has transparency.
+    /// Decodes the photo once (the first frame), makes it upright, and encodes one thumbnail per size whose long side
+    /// is that size (or the photo's, when smaller: never enlarged): JPEG, or WebP when the photo has transparency.
+    /// Decodes run at most one per core at a time, since each holds the whole frame.
     /// </summary>
-    public async Task<(string ContentType, int Width, int Height)> ThumbnailAsync(Stream photo, string format, int size, Stream output, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EncodedThumbnail>> ThumbnailsAsync(string path, string format, IReadOnlyList<int> sizes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(sizes);
+
         // A JPEG has no alpha: three bytes a pixel. Anything else may, so it is read with alpha and checked.
         var opaqueFormat = string.Equals(format, JpegFormat.Instance.Name, StringComparison.OrdinalIgnoreCase);
-        Image image;
+        await _decodes.WaitAsync(cancellationToken);
         try
         {
-            image = opaqueFormat ? await Image.LoadAsync<Rgb24>(_configuration, photo, cancellationToken) : await Image.LoadAsync<Rgba32>(_configuration, photo, cancellationToken);
-        }
-        catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or UnknownImageFormatException or NotSupportedException or EndOfStreamException or InvalidMemoryOperationException)
-        {
-            throw new PhotoRejectedException($"The image cannot be decoded: {ex.Message}");
-        }
-
-        using (image)
-        {
-            var transparent = image is Image<Rgba32> rgba && HasTransparency(rgba);
-            image.Mutate(x =>
+            Image image;
+            try
             {
-                x.AutoOrient();
-                if (Math.Max(image.Width, image.Height) > size)
-                {
-                    x.Resize(new ResizeOptions { Size = new Size(size, size), Mode = ResizeMode.Max });
-                }
-            });
-            image.Metadata.ExifProfile = null;
-            image.Metadata.XmpProfile = null;
-            if (transparent)
+                image = opaqueFormat ? await Image.LoadAsync<Rgb24>(_configuration, path, cancellationToken) : await Image.LoadAsync<Rgba32>(_configuration, path, cancellationToken);
+            }
+            catch (Exception ex) when (ex is ImageFormatException or InvalidImageContentException or UnknownImageFormatException or NotSupportedException or EndOfStreamException or InvalidMemoryOperationException)
             {
-                await image.SaveAsync(output, new WebpEncoder { Quality = 80 }, cancellationToken);
-                return ("image/webp", image.Width, image.Height);
+                throw new PhotoRejectedException($"The image cannot be decoded: {ex.Message}");
             }
 
-            await image.SaveAsync(output, new JpegEncoder { Quality = 85 }, cancellationToken);
-            return ("image/jpeg", image.Width, image.Height);
+            using (image)
+            {
+                var transparent = image is Image<Rgba32> rgba && HasTransparency(rgba);
+                image.Mutate(x => x.AutoOrient());
+                image.Metadata.ExifProfile = null;
+                image.Metadata.XmpProfile = null;
+                var thumbnails = new List<EncodedThumbnail>();
+                foreach (var size in sizes)
+                {
+                    using var scaled = Math.Max(image.Width, image.Height) > size
+                        ? image.Clone(x => x.Resize(new ResizeOptions { Size = new Size(size, size), Mode = ResizeMode.Max }))
+                        : image.Clone(_ => { });
+                    using var output = new MemoryStream();
+                    if (transparent)
+                    {
+                        await scaled.SaveAsync(output, new WebpEncoder { Quality = 80 }, cancellationToken);
+                    }
+                    else
+                    {
+                        await scaled.SaveAsync(output, new JpegEncoder { Quality = 85 }, cancellationToken);
+                    }
+
+                    thumbnails.Add(new EncodedThumbnail(size, transparent ? "image/webp" : "image/jpeg", scaled.Width, scaled.Height, output.ToArray()));
+                }
+
+                return thumbnails;
+            }
+        }
+        finally
+        {
+            _decodes.Release();
         }
     }
 
@@ -279,6 +298,9 @@ public sealed class PhotoCodec
         return string.Equals(reference?.Trim(), negative, StringComparison.OrdinalIgnoreCase) ? -degrees : degrees;
     }
 }
+
+/// <summary>One encoded thumbnail: the long side asked for, its type, its size and its bytes.</summary>
+public sealed record EncodedThumbnail(int Size, string ContentType, int Width, int Height, byte[] Bytes);
 
 /// <summary>A photo this API will not import, with the reason the import's error states.</summary>
 public sealed class PhotoRejectedException : Exception

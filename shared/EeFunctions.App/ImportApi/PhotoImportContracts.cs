@@ -3,9 +3,10 @@ namespace EeFunctions.App.ImportApi;
 /// <summary>What the photo import orchestration is started with (the download headers sealed, never in the clear).</summary>
 public sealed record PhotoImportInput(string ImportId, string ImageId, string AlbumId, string OrganizationId, string Url, string Filename, string? SealedHeaders, string MetadataJson);
 
-public sealed record FetchPhotoInput(string ImportId, string ImageId, string Url, string? SealedHeaders);
+public sealed record FetchPhotoInput(string ImportId, string ImageId, string Url, string? SealedHeaders, IReadOnlyList<int> ThumbnailSizes);
 
-public sealed record ThumbnailInput(string ImageId, string Format, int Size);
+/// <summary>What Fetch stored: the photo's facts and its thumbnails.</summary>
+public sealed record FetchedPhoto(PhotoFacts Photo, IReadOnlyList<ThumbnailFacts> Thumbnails);
 
 public sealed record RegisterPhotoInput(PhotoImportInput Import, PhotoFacts Photo, IReadOnlyList<ThumbnailFacts> Thumbnails, DateTimeOffset CreatedAt);
 

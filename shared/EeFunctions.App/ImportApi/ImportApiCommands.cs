@@ -25,7 +25,7 @@ public static class ImportApiCommands
         builder.Services.AddImportApi(builder.Configuration);
         using var host = builder.Build();
         var services = host.Services;
-        await services.GetServices<IHostedService>().OfType<ImportApiStorageSetup>().Single().StartAsync(cancellationToken);
+        await services.GetServices<IHostedService>().OfType<ImportApiStorageSetup>().Single().EnsureAsync(cancellationToken);
         var clients = services.GetRequiredService<ApiClientStore>();
         try
         {

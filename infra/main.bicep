@@ -29,6 +29,9 @@ param durableSystemKey string
 @secure()
 param importHeaderKey string
 
+@description('The container blob drops are read from (its Event Grid subscription is infra/blobdrop-eventgrid.bicep).')
+param dropContainer string = 'ee-drop'
+
 @description('The .NET version of the isolated worker.')
 param dotnetVersion string = '10.0'
 
@@ -91,6 +94,7 @@ module functionApp 'modules/functionapp.bicep' = {
     eeAudience: eeAudience
     durableSystemKey: durableSystemKey
     importHeaderKey: importHeaderKey
+    dropContainer: dropContainer
   }
 }
 
@@ -99,3 +103,6 @@ output functionAppName string = functionApp.outputs.name
 
 @description('The app\'s base URL (Earth Engine clients use it as their API base).')
 output url string = functionApp.outputs.url
+
+@description('The storage account, for infra/blobdrop-eventgrid.bicep.')
+output storageAccountName string = storage.outputs.name

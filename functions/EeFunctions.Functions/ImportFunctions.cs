@@ -20,6 +20,7 @@ public sealed class ImportFunctions(
     RegisterImageActivity register,
     CleanupImportActivity cleanup,
     CleanupImportLeftoversActivity cleanupLeftovers,
+    WriteImportResultActivity writeResult,
     OrchestrationStarter starter,
     IHostApplicationLifetime lifetime)
 {
@@ -54,6 +55,10 @@ public sealed class ImportFunctions(
     [Function(CleanupImportLeftoversActivity.Name)]
     public Task<int> CleanupLeftovers([ActivityTrigger] ImportLeftoversInput input, FunctionContext function) =>
         cleanupLeftovers.RunAsync(new FunctionActivityContext(CleanupImportLeftoversActivity.Name, function), input);
+
+    [Function(WriteImportResultActivity.Name)]
+    public Task<bool> WriteResult([ActivityTrigger] WriteImportResultInput input, FunctionContext function) =>
+        writeResult.RunAsync(new FunctionActivityContext(WriteImportResultActivity.Name, function), input);
 
     /// <summary>Starts a leftovers cleanup with this invocation's Durable client.</summary>
     [Function(ScheduleLeftoversCleanupActivity.Name)]

@@ -23,6 +23,8 @@ param durableSystemKey string
 @secure()
 param importHeaderKey string
 
+param dropContainer string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: '${name}-plan'
   location: location
@@ -83,6 +85,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'EarthEngine__Auth__SigningKey', value: eeSigningKey }
         { name: 'DurableTask__SystemKey', value: durableSystemKey }
         { name: 'ImportApi__HeaderKey', value: importHeaderKey }
+        { name: 'EarthEngine__DropContainer', value: dropContainer }
       ]
     }
   }

@@ -48,6 +48,7 @@ resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for
   }
 }]
 
+output name string = account.name
 output blobServiceUri string = account.properties.primaryEndpoints.blob
 output queueServiceUri string = account.properties.primaryEndpoints.queue
 output tableServiceUri string = account.properties.primaryEndpoints.table

@@ -21,13 +21,19 @@ public sealed class ServiceProcessTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains("Application is shutting down", service.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task The_real_process_starts_without_storage_and_reports_it_as_unhealthy()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_real_process_starts_without_storage_and_reports_it_as_unhealthy(bool blobDrops)
     {
         var closed = AzuriteInstance.FreePorts(1)[0];
         var cs = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteInstance.DevelopmentAccountKey};" +
                  $"BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1";
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>(TestSettings.For(azurite)) { ["AzureWebJobsStorage"] = cs });
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>(TestSettings.For(azurite))
+        {
+            ["AzureWebJobsStorage"] = cs,
+            ["EarthEngine:DropEnabled"] = blobDrops ? "true" : "false",
+        });
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
 
         using var response = await http.GetAsync("/api/health");

@@ -14,6 +14,9 @@ internal static class TestSettings
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["DurableTask:SystemKey"] = SystemKey,
 
+        // Hosts under test that are not about blob drops do not run the WebJobs blob trigger.
+        ["EarthEngine:DropEnabled"] = "false",
+
         // A hub of its own per host, so hosts under test never wait for each other's partition leases.
         ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "Test" + Guid.NewGuid().ToString("N")[..12],
         ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:01",

@@ -30,6 +30,9 @@ public sealed class EeHostFixture : IAsyncLifetime
 
     public string StagingContainer { get; } = AzuriteFixture.UniqueName("staging");
 
+    /// <summary>The container this host's blob-drop trigger watches.</summary>
+    public string DropContainer { get; } = AzuriteFixture.UniqueName("drop");
+
     /// <summary>A 5000×10 GeoTIFF (wider than the host's Raster:MaxDimension of 4096) as gs://sources/oversize.tif.</summary>
     public async Task UploadOversizeAsync()
     {
@@ -130,6 +133,7 @@ public sealed class EeHostFixture : IAsyncLifetime
             b.UseSetting("EarthEngine:AssetsTable", AzuriteFixture.UniqueName("assets").Replace("-", string.Empty, StringComparison.Ordinal));
             b.UseSetting("EarthEngine:TilesContainer", TilesContainer);
             b.UseSetting("EarthEngine:StagingContainer", StagingContainer);
+            b.UseSetting("EarthEngine:DropContainer", DropContainer);
             b.UseSetting("EarthEngine:TerminatedCleanupDelay", "00:00:01");
             b.UseSetting("EarthEngine:ReplacedTilesGrace", "00:00:05");
             b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:hubName", "EeTest" + Guid.NewGuid().ToString("N")[..12]);

@@ -64,6 +64,26 @@ public sealed partial class HostParityTests(SelfHost host) : IClassFixture<SelfH
     }
 
     [Fact]
+    public void The_blob_drop_triggers_watch_the_same_container_and_poison_queue_in_both_hosts_the_functions_one_on_Event_Grid()
+    {
+        var selfHost = typeof(EeFunctions.SelfHost.BlobDropFunctions).GetMethods()
+            .Select(m => (Name: m.GetCustomAttributes(typeof(Microsoft.Azure.WebJobs.FunctionNameAttribute), false).OfType<Microsoft.Azure.WebJobs.FunctionNameAttribute>().SingleOrDefault()?.Name, Method: m))
+            .Where(f => f.Name is not null)
+            .ToDictionary(f => f.Name!, f => f.Method);
+        var drop = FunctionsMetadata.Functions.Single(f => (string?)f["name"] == "EarthEngine_BlobDrop");
+        var poison = FunctionsMetadata.Functions.Single(f => (string?)f["name"] == "EarthEngine_BlobDropPoison");
+        Assert.Equal(["EarthEngine_BlobDrop", "EarthEngine_BlobDropPoison"], selfHost.Keys.Order());
+
+        var blobTrigger = FunctionsMetadata.Trigger(drop);
+        Assert.Equal("EventGrid", (string?)blobTrigger["source"]);
+        var selfHostPath = selfHost["EarthEngine_BlobDrop"].GetParameters().Select(p => p.GetCustomAttributes(typeof(Microsoft.Azure.WebJobs.BlobTriggerAttribute), false).OfType<Microsoft.Azure.WebJobs.BlobTriggerAttribute>().SingleOrDefault()).Single(a => a is not null)!.BlobPath;
+        Assert.Equal(selfHostPath, (string?)blobTrigger["path"]);
+
+        var queue = selfHost["EarthEngine_BlobDropPoison"].GetParameters().Select(p => p.GetCustomAttributes(typeof(Microsoft.Azure.WebJobs.QueueTriggerAttribute), false).OfType<Microsoft.Azure.WebJobs.QueueTriggerAttribute>().SingleOrDefault()).Single(a => a is not null)!.QueueName;
+        Assert.Equal(queue, (string?)FunctionsMetadata.Trigger(poison)["queueName"]);
+    }
+
+    [Fact]
     public void The_two_host_json_files_configure_the_same_task_hub()
     {
         var selfHost = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!;

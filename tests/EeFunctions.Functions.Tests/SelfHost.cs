@@ -24,6 +24,7 @@ public sealed class SelfHost : IAsyncLifetime
         {
             b.UseSetting("AzureWebJobsStorage", _azurite.ConnectionString);
             b.UseSetting("DurableTask:SystemKey", "test-system-key-0123456789abcdef");
+            b.UseSetting("EarthEngine:DropEnabled", "false");
             b.UseSetting("EarthEngine:Auth:SigningKey", SigningKey);
             b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:hubName", "Fn" + Guid.NewGuid().ToString("N")[..12]);
             b.UseSetting("AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval", "00:00:01");

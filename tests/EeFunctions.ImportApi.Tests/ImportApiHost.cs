@@ -128,6 +128,7 @@ public sealed class ImportApiHost : IAsyncLifetime
             b.UseSetting("AzureWebJobsStorage", _azurite.ConnectionString);
             b.UseSetting("DurableTask:SystemKey", "test-system-key-0123456789abcdef");
             b.UseSetting("ImportApi:HeaderKey", HeaderKey);
+            b.UseSetting("EarthEngine:DropEnabled", "false");
             b.UseSetting("ImportApi:ClientsTable", AzuriteFixture.UniqueName("clients").Replace("-", string.Empty, StringComparison.Ordinal));
             b.UseSetting("ImportApi:ImportsTable", ImportsTable);
             b.UseSetting("ImportApi:ImagesTable", ImagesTable);

@@ -6,8 +6,11 @@ using EeFunctions.Testing;
 namespace EeFunctions.Infra.Tests;
 
 /// <summary><c>infra/main.bicep</c> compiled once by the Bicep compiler from its NuGet package, with every resource of its modules.</summary>
-public sealed class CompiledTemplate : IAsyncLifetime
+public class CompiledTemplate : IAsyncLifetime
 {
+    /// <summary>The file under infra/ this fixture compiles.</summary>
+    protected virtual string FileName => "main.bicep";
+
     public JsonObject Template { get; private set; } = [];
 
     /// <summary>What the compiler wrote to stderr: its linter's warnings.</summary>
@@ -25,7 +28,7 @@ public sealed class CompiledTemplate : IAsyncLifetime
             RedirectStandardError = true,
             WorkingDirectory = RepoPaths.Root,
         };
-        foreach (var arg in new[] { "build", Path.Combine("infra", "main.bicep"), "--stdout" })
+        foreach (var arg in new[] { "build", Path.Combine("infra", FileName), "--stdout" })
         {
             psi.ArgumentList.Add(arg);
         }
@@ -40,7 +43,7 @@ public sealed class CompiledTemplate : IAsyncLifetime
         Diagnostics = await stderr;
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"bicep build infra/main.bicep failed ({process.ExitCode}): {Diagnostics}");
+            throw new InvalidOperationException($"bicep build infra/{FileName} failed ({process.ExitCode}): {Diagnostics}");
         }
 
         Template = JsonNode.Parse(await stdout)!.AsObject();
@@ -67,4 +70,10 @@ public sealed class CompiledTemplate : IAsyncLifetime
             }
         }
     }
+}
+
+/// <summary><c>infra/blobdrop-eventgrid.bicep</c>, the deployment step after publishing the code.</summary>
+public sealed class CompiledEventGridTemplate : CompiledTemplate
+{
+    protected override string FileName => "blobdrop-eventgrid.bicep";
 }

@@ -82,6 +82,13 @@ public sealed class MainTemplateTests(CompiledTemplate compiled) : IClassFixture
     }
 
     [Fact]
+    public void The_drop_container_is_an_app_setting_and_the_storage_account_an_output_for_the_Event_Grid_step()
+    {
+        Assert.Contains("dropContainer", AppSettings()["EarthEngine__DropContainer"], StringComparison.Ordinal);
+        Assert.NotNull(compiled.Template["outputs"]!["storageAccountName"]);
+    }
+
+    [Fact]
     public void The_Earth_Engine_token_issuer_and_audience_are_parameters()
     {
         var settings = AppSettings();

@@ -74,4 +74,20 @@ public sealed class EarthEngineOptions
     /// <summary>Largest total size of the local source copies; the least recently written go first.</summary>
     [Range(1L, long.MaxValue)]
     public long LocalCacheMaxBytes { get; set; } = 20L * 1024 * 1024 * 1024;
+
+    /// <summary>Whether the blob-drop trigger watches <see cref="DropContainer"/> (default true).</summary>
+    public bool DropEnabled { get; set; } = true;
+
+    /// <summary>The container the blob-drop trigger watches: a GeoTIFF or a manifest dropped here becomes an import.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")]
+    public string DropContainer { get; set; } = "ee-drop";
+
+    /// <summary>Where each drop's <c>{name}.result.json</c> is written (never into the watched container).</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")]
+    public string DropResultsContainer { get; set; } = "ee-drop-results";
+
+    /// <summary>Whether a drop replaces an existing asset of its name (default false: the import fails ALREADY_EXISTS).</summary>
+    public bool DropOverwrite { get; set; }
 }

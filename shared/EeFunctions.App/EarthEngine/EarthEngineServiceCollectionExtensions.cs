@@ -35,6 +35,13 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddSingleton<SourceResolver>();
         services.AddSingleton<TilesetInspector>();
         services.AddSingleton<ExternalImageRegistrar>();
+        services.AddSingleton<ImageImportStarter>();
+        services.AddSingleton<BlobDrop.BlobDropHandler>();
+        if (configuration.GetValue(EarthEngineOptions.SectionName + ":" + nameof(EarthEngineOptions.DropEnabled), true))
+        {
+            services.AddHostedService<BlobDrop.DropContainerSetup>();
+        }
+
         services.AddSingleton<EeImageApi>();
         services.AddSingleton<EeImportExternalApi>();
         services.AddSingleton<EeOperationsApi>();
@@ -51,6 +58,7 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddTransient<RegisterImageActivity>();
         services.AddTransient<CleanupImportActivity>();
         services.AddTransient<CleanupImportLeftoversActivity>();
+        services.AddTransient<WriteImportResultActivity>();
         return services;
     }
 
@@ -79,6 +87,7 @@ public static class EarthEngineServiceCollectionExtensions
             registry.AddOrchestrator<ImportLeftoversOrchestrator>();
             registry.AddActivity<CleanupImportLeftoversActivity>();
             registry.AddActivity<ScheduleLeftoversCleanupActivity>();
+            registry.AddActivity<WriteImportResultActivity>();
         }
     }
 }

@@ -24,8 +24,13 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var spec = input;
-        var run = new Run(context, spec);
-        return await run.ExecuteAsync();
+        var outcome = await new Run(context, spec).ExecuteAsync();
+        if (spec.ResultBlob is { } resultBlob)
+        {
+            await context.CallActivityAsync<bool>(WriteImportResultActivity.Name, new WriteImportResultInput(resultBlob, EeNames.OperationName(spec.Project, spec.OperationId), outcome));
+        }
+
+        return outcome;
     }
 
     private sealed class Run(TaskOrchestrationContext context, ImportSpec spec)

@@ -54,6 +54,9 @@ public sealed record ImportSpec
 
     /// <summary>How long the tiles an overwrite replaces are kept for reads already under way.</summary>
     public TimeSpan ReplacedTilesGrace { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Where the import writes its outcome when it ends (<c>{container}/{blob name}</c>; blob drops), or null.</summary>
+    public string? ResultBlob { get; init; }
 }
 
 /// <summary>

@@ -122,23 +122,6 @@ public sealed class MultiProcessDropTests(AzuriteFixture azurite) : IClassFixtur
     private static async Task<JsonObject> ResultAsync(BlobServiceClient blobs, string name) =>
         (JsonObject)JsonNode.Parse((await blobs.GetBlobContainerClient(Results).GetBlobClient(name + BlobDropHandler.ResultSuffix).DownloadContentAsync()).Value.Content.ToString())!;
 
-    private static async Task<List<string>> InstancesAsync(HttpClient http, string prefix)
-    {
-        var ids = new List<string>();
-        string? token = null;
-        do
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/runtime/webhooks/durabletask/instances?instanceIdPrefix={prefix}&top=500");
-            if (token is not null)
-            {
-                request.Headers.Add("x-ms-continuation-token", token);
-            }
-
-            using var response = await http.SendAsync(request);
-            ids.AddRange((await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(e => e.GetProperty("instanceId").GetString() ?? "?"));
-            token = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.SingleOrDefault() : null;
-        }
-        while (!string.IsNullOrEmpty(token));
-        return ids;
-    }
+    private static async Task<List<string>> InstancesAsync(HttpClient http, string prefix) =>
+        [.. (await DurableInstanceList.AllAsync(http, $"instanceIdPrefix={prefix}&top=500")).Select(e => e.GetProperty("instanceId").GetString() ?? "?")];
 }

@@ -102,24 +102,7 @@ public sealed class MultiProcessTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Fail($"only {completed} of {minimum} orchestrations completed within {limit}; by status: {string.Join(", ", counts)}");
     }
 
-    /// <summary>The runtime status of each of the test's instances the Durable API lists, all pages of them.</summary>
-    private static async Task<List<string>> StatusesAsync(HttpClient http, string filter)
-    {
-        var statuses = new List<string>();
-        string? token = null;
-        do
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/instances?instanceIdPrefix=mp-&top=500{filter}");
-            if (token is not null)
-            {
-                request.Headers.Add("x-ms-continuation-token", token);
-            }
-
-            using var response = await http.SendAsync(request);
-            statuses.AddRange((await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(e => e.GetProperty("runtimeStatus").GetString() ?? "?"));
-            token = response.Headers.TryGetValues("x-ms-continuation-token", out var values) ? values.SingleOrDefault() : null;
-        }
-        while (!string.IsNullOrEmpty(token));
-        return statuses;
-    }
+    /// <summary>The runtime status of each of the test's instances the Durable API lists.</summary>
+    private static async Task<List<string>> StatusesAsync(HttpClient http, string filter) =>
+        [.. (await DurableInstanceList.AllAsync(http, $"instanceIdPrefix=mp-&top=500{filter}")).Select(e => e.GetProperty("runtimeStatus").GetString() ?? "?")];
 }

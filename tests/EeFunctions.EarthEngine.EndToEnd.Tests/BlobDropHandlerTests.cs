@@ -127,6 +127,19 @@ public sealed class BlobDropHandlerTests(EeHostFixture host)
         Assert.False(string.IsNullOrEmpty((string?)result["error"]!["message"]));
     }
 
+    [Fact]
+    public async Task A_poison_message_of_the_blob_trigger_becomes_the_drops_result_file()
+    {
+        var message = new JsonObject { ["Type"] = "BlobTrigger", ["FunctionId"] = "Host.Functions.EarthEngine_BlobDrop", ["BlobType"] = "BlockBlob", ["ContainerName"] = _container, ["BlobName"] = "drop-tests/poisoned.tif", ["ETag"] = "\"0x1\"" };
+
+        await Handler.HandlePoisonAsync(message.ToJsonString(), CancellationToken.None);
+        await Handler.HandlePoisonAsync("not json", CancellationToken.None);
+
+        var result = await ResultAsync("drop-tests/poisoned.tif");
+        Assert.Equal("REJECTED", (string?)result["state"]);
+        Assert.Contains("gave up", (string?)result["error"]!["message"], StringComparison.Ordinal);
+    }
+
     private BlobDropHandler Handler => host.Factory.Services.GetRequiredService<BlobDropHandler>();
 
     private DurableTaskClient Durable => host.Factory.Services.GetRequiredService<DurableTaskClient>();

@@ -99,7 +99,8 @@ public sealed class EntryPointTests(SelfHost host) : IClassFixture<SelfHost>
 
     private DefaultHttpContext Request(string method, string path, string? body, string? subject)
     {
-        var http = new DefaultHttpContext { RequestServices = host.Factory.Services };
+        // As a host hands it over: the request's services are its own scope (the authentication handlers are scoped).
+        var http = new DefaultHttpContext { RequestServices = host.Factory.Services.CreateScope().ServiceProvider };
         http.Request.Method = method;
         http.Request.Scheme = "http";
         http.Request.Host = new HostString("127.0.0.1", 7071);

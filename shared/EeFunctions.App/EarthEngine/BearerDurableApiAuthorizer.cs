@@ -1,3 +1,4 @@
+using EeFunctions.App.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Names;
@@ -10,7 +11,7 @@ namespace EeFunctions.App.EarthEngine;
 /// <c>earthengine.operations.get</c> on project P may read P's instances (ids <c>ee-P-...</c>), and with
 /// <c>earthengine.operations.update</c> terminate them. Nothing else is opened by a token.
 /// </summary>
-public sealed class BearerDurableApiAuthorizer(SystemKeyAuthorizer systemKey, EeTokenService tokens) : IDurableApiAuthorizer
+public sealed class BearerDurableApiAuthorizer(SystemKeyAuthorizer systemKey, EeAuthenticator auth) : IDurableApiAuthorizer
 {
     public async ValueTask<int?> AuthorizeAsync(HttpContext context, DurableApiOperation operation, string? instanceId, CancellationToken cancellationToken)
     {
@@ -29,7 +30,7 @@ public sealed class BearerDurableApiAuthorizer(SystemKeyAuthorizer systemKey, Ee
         EeCaller caller;
         try
         {
-            caller = await tokens.AuthenticateAsync(authorization);
+            caller = await auth.AuthenticateAsync(context);
         }
         catch (EarthEngineException)
         {
@@ -43,6 +44,6 @@ public sealed class BearerDurableApiAuthorizer(SystemKeyAuthorizer systemKey, Ee
             _ => null,
         };
         var project = EeNames.ParseInstanceId(instanceId)?.Project;
-        return permission is not null && project is not null && caller.Has(project, permission) ? null : StatusCodes.Status403Forbidden;
+        return permission is not null && project is not null && await auth.IsAllowedAsync(caller, project, permission) ? null : StatusCodes.Status403Forbidden;
     }
 }

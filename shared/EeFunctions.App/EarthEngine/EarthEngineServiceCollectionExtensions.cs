@@ -2,6 +2,7 @@ using EeFunctions.DurableTask;
 using Microsoft.DurableTask;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.App.Activities;
+using EeFunctions.App.EarthEngine.Auth;
 using EeFunctions.App.Durable;
 using EeFunctions.App.Http;
 using EeFunctions.App.Orchestrations;
@@ -18,13 +19,12 @@ public static class EarthEngineServiceCollectionExtensions
     public static IServiceCollection AddEarthEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<EarthEngineOptions>().Bind(configuration.GetSection(EarthEngineOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EeAuthOptions>().Bind(configuration.GetSection(EeAuthOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddEarthEngineAuth(configuration);
         if (!services.Any(s => s.ServiceType == typeof(RasterTiler)))
         {
             services.AddRaster(configuration);
         }
 
-        services.AddSingleton(sp => new EeTokenService(sp.GetRequiredService<IOptions<EeAuthOptions>>().Value));
         services.AddSingleton<EeStorage>();
         services.AddSingleton(sp =>
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EeFunctions.App.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Json;
@@ -52,7 +53,7 @@ public static class EarthEngineApi
 public sealed partial class EarthEngineRoutes
 {
     private readonly (Regex Pattern, string Method, Func<EeCall, Task> Handler)[] _routes;
-    private readonly EeTokenService _tokens;
+    private readonly EeAuthenticator _auth;
     private readonly ILogger<EarthEngineRoutes> _logger;
 
     public EarthEngineRoutes(
@@ -61,10 +62,10 @@ public sealed partial class EarthEngineRoutes
         EeOperationsApi operations,
         EePixelsApi pixels,
         EeAssetsApi assets,
-        EeTokenService tokens,
+        EeAuthenticator auth,
         ILogger<EarthEngineRoutes> logger)
     {
-        _tokens = tokens;
+        _auth = auth;
         _logger = logger;
         _routes =
         [
@@ -108,7 +109,7 @@ public sealed partial class EarthEngineRoutes
                 return;
             }
 
-            await handler(new EeCall(http, route, durable, _tokens));
+            await handler(new EeCall(http, route, durable, _auth));
         }
         catch (EarthEngineException ex)
         {
@@ -180,7 +181,7 @@ public sealed partial class EarthEngineRoutes
 }
 
 /// <summary>One EE request: the HTTP context, the matched route, and the caller once authorized.</summary>
-internal sealed class EeCall(HttpContext http, Match route, DurableTaskClient durable, EeTokenService tokens)
+internal sealed class EeCall(HttpContext http, Match route, DurableTaskClient durable, EeAuthenticator auth)
 {
     public HttpContext Http { get; } = http;
 
@@ -194,17 +195,7 @@ internal sealed class EeCall(HttpContext http, Match route, DurableTaskClient du
     public CancellationToken Aborted => Http.RequestAborted;
 
     /// <summary>Authenticates (401) and checks <paramref name="permission"/> on the route's project (403).</summary>
-    public async Task<EeCaller> AuthorizeAsync(string permission)
-    {
-        var caller = await tokens.AuthenticateAsync(Http.Request.Headers.Authorization.FirstOrDefault());
-        var project = Project;
-        if (!EeNames.IsProjectId(project) || !caller.Has(project, permission))
-        {
-            throw new EarthEngineException(EeStatusCode.PermissionDenied, $"Permission '{permission}' denied on resource 'projects/{project}' (or it may not exist).");
-        }
-
-        return caller;
-    }
+    public Task<EeCaller> AuthorizeAsync(string permission) => auth.AuthorizeAsync(Http, Project, permission);
 }
 
 internal static partial class Logs

@@ -1,7 +1,7 @@
 namespace EeFunctions.EarthEngine.Auth;
 
 /// <summary>An authenticated caller and the permissions its token grants, per project (or <c>*</c> for all).</summary>
-public sealed class EeCaller(string subject, IReadOnlyDictionary<string, IReadOnlySet<string>> permissions)
+public sealed class EeCaller(string subject, IReadOnlyDictionary<string, IReadOnlySet<string>> permissions, System.Security.Claims.ClaimsPrincipal? principal = null)
 {
     public const string AnyProject = "*";
 
@@ -9,6 +9,9 @@ public sealed class EeCaller(string subject, IReadOnlyDictionary<string, IReadOn
     public string Subject { get; } = subject;
 
     public IReadOnlyDictionary<string, IReadOnlySet<string>> Permissions { get; } = permissions;
+
+    /// <summary>The validated token's principal, for authorization policies.</summary>
+    public System.Security.Claims.ClaimsPrincipal Principal { get; } = principal ?? new System.Security.Claims.ClaimsPrincipal();
 
     public bool Has(string project, string permission) =>
         (Permissions.TryGetValue(project, out var granted) && granted.Contains(permission)) ||

@@ -1,14 +1,13 @@
 using System.Security.Claims;
 using System.Text.Json;
-using EeFunctions.EarthEngine.Errors;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace EeFunctions.EarthEngine.Auth;
 
 /// <summary>
-/// Validates <c>Authorization: Bearer &lt;JWT&gt;</c> (HS256, issuer, audience, lifetime) into an <see cref="EeCaller"/>,
-/// and mints development tokens with the same key.
+/// Earth Engine bearer tokens (HS256, issuer, audience, lifetime): what a valid one is, for the JwtBearer handler that
+/// validates them, what a validated one grants, and minting development tokens with the same key.
 /// </summary>
 public sealed class EeTokenService
 {
@@ -27,49 +26,23 @@ public sealed class EeTokenService
         _key = bytes is null ? null : new SymmetricSecurityKey(bytes);
     }
 
-    /// <summary>Validates an Authorization header value; throws UNAUTHENTICATED with the reason when it is not valid.</summary>
-    public async Task<EeCaller> AuthenticateAsync(string? authorization)
+    /// <summary>Whether a signing key is configured (without one no token validates and none can be minted).</summary>
+    public bool HasKey => _key is not null;
+
+    /// <summary>
+    /// What a valid token is (HS256 with the key, issuer, audience, an expiry, the clock skew): the parameters the
+    /// JwtBearer handler validates with. Null when no key is configured.
+    /// </summary>
+    public TokenValidationParameters? ValidationParameters() => _key is null ? null : new TokenValidationParameters
     {
-        if (string.IsNullOrWhiteSpace(authorization))
-        {
-            throw Unauthenticated("Request is missing required authentication credential. Expected an OAuth 2 access token (Authorization: Bearer <token>).");
-        }
-
-        const string Scheme = "Bearer ";
-        if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            throw Unauthenticated("Request had invalid authentication credentials: the Authorization header must use the Bearer scheme.");
-        }
-
-        if (_key is null)
-        {
-            throw Unauthenticated("Request had invalid authentication credentials: this server has no token signing key configured (EarthEngine:Auth:SigningKey).");
-        }
-
-        var result = await _handler.ValidateTokenAsync(authorization[Scheme.Length..].Trim(), new TokenValidationParameters
-        {
-            ValidIssuer = _options.Issuer,
-            ValidAudience = _options.Audience,
-            IssuerSigningKey = _key,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ClockSkew = _options.ClockSkew,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-        });
-        if (!result.IsValid)
-        {
-            throw Unauthenticated("Request had invalid authentication credentials: " + Describe(result.Exception));
-        }
-
-        var token = (JsonWebToken)result.SecurityToken;
-        var subject = token.Subject;
-        if (string.IsNullOrEmpty(subject))
-        {
-            throw Unauthenticated("Request had invalid authentication credentials: the token has no subject (sub).");
-        }
-
-        return new EeCaller(subject, ReadPermissions(token));
-    }
+        ValidIssuer = _options.Issuer,
+        ValidAudience = _options.Audience,
+        IssuerSigningKey = _key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = _options.ClockSkew,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+    };
 
     /// <summary>Mints an HS256 token granting <paramref name="permissions"/> (project id or <c>*</c> → names).</summary>
     public string Issue(string subject, IReadOnlyDictionary<string, IReadOnlyList<string>> permissions, TimeSpan lifetime)
@@ -101,19 +74,34 @@ public sealed class EeTokenService
         });
     }
 
-    private static Dictionary<string, IReadOnlySet<string>> ReadPermissions(JsonWebToken token)
+    /// <summary>The <c>ee_permissions</c> of a validated token's principal: project id (or <c>*</c>) → permission names.</summary>
+    public static Dictionary<string, IReadOnlySet<string>> ReadPermissions(ClaimsPrincipal principal)
     {
+        ArgumentNullException.ThrowIfNull(principal);
         var result = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-        var payload = Base64UrlEncoder.Decode(token.EncodedPayload);
-        using var json = JsonDocument.Parse(payload);
-        if (!json.RootElement.TryGetProperty(PermissionsClaim, out var claim) || claim.ValueKind != JsonValueKind.Object)
+        if (principal.FindFirst(PermissionsClaim)?.Value is not { } value)
         {
             return result;
         }
 
-        foreach (var project in claim.EnumerateObject())
+        JsonDocument json;
+        try
         {
-            if (project.Value.ValueKind == JsonValueKind.Array)
+            json = JsonDocument.Parse(value);
+        }
+        catch (JsonException)
+        {
+            return result;
+        }
+
+        using (json)
+        {
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return result;
+            }
+
+            foreach (var project in json.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array))
             {
                 result[project.Name] = project.Value.EnumerateArray()
                     .Where(p => p.ValueKind == JsonValueKind.String)
@@ -125,8 +113,10 @@ public sealed class EeTokenService
         return result;
     }
 
-    private static string Describe(Exception? ex) => ex switch
+    /// <summary>Why a token did not validate, in the words of the API's UNAUTHENTICATED errors.</summary>
+    public static string Describe(Exception? ex) => ex switch
     {
+        AggregateException { InnerExceptions.Count: > 0 } all => Describe(all.InnerExceptions[0]),
         SecurityTokenExpiredException => "the token has expired.",
         SecurityTokenNotYetValidException => "the token is not valid yet.",
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the token's signature does not verify.",
@@ -138,6 +128,4 @@ public sealed class EeTokenService
         null => "the token is not valid.",
         _ => "the token is not valid.",
     };
-
-    private static EarthEngineException Unauthenticated(string message) => new(EeStatusCode.Unauthenticated, message);
 }

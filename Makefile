@@ -27,5 +27,5 @@ token: settings
 	@node scripts/ee-token.js $(or $(PROJECT),my-project)
 
 ## Prints an Import API dev token with image_upload and image_list on ALBUM (last line): make import-token ALBUM=my_album
-import-token: gdal tools settings
+import-token: tools settings
 	@scripts/import-token.sh $(or $(ALBUM),imported_album)

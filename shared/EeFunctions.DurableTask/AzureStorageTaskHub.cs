@@ -30,6 +30,10 @@ public static class AzureStorageTaskHub
             ControlQueueVisibilityTimeout = provider.ControlQueueVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = provider.WorkItemQueueVisibilityTimeout,
             UseTablePartitionManagement = provider.UseTablePartitionManagement,
+            // The table partition manager's default 2 s per partition-table call is exceeded on a loaded Azurite, and
+            // each overrun retries and churns ownership: the 3-worker slot run took 318 s at 2 s and 312 s at 10 s,
+            // 77 s at 30 s (blob leases: 59 s, but a killed worker's partition could stay unowned).
+            PartitionTableOperationTimeout = TimeSpan.FromSeconds(30),
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivityFunctions,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestratorFunctions,
             ExtendedSessionsEnabled = options.ExtendedSessionsEnabled,

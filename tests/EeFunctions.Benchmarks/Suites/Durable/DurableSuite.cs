@@ -39,7 +39,19 @@ internal sealed class DurableSuite : IBenchmarkSuite
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         await using var azurite = await AzuriteInstance.StartAsync(cancellationToken);
+
+        // `-- durable --slots-only [--table-partitions false]`: the slot run alone, e.g. to compare the partition managers.
+        var tablePartitions = !context.Arguments.SkipWhile(a => a != "--table-partitions").Skip(1).Take(1).Contains("false");
+        if (context.Arguments.Contains("--slots-only"))
+        {
+            var (wall, efficiency) = await SlotEfficiencyAsync(azurite.ConnectionString, context, tablePartitions, cancellationToken);
+            context.Output.WriteLine($"200 x 10 one-second activities on 3 workers x 20 slots, {(tablePartitions ? "table" : "blob-lease")} partition manager: {wall:F1} s, slotEfficiency {efficiency:F2} (goal >= 0.5)");
+            context.WriteJson(new Dictionary<string, object> { ["slotWallSec"] = Math.Round(wall, 1), ["slotEfficiency"] = Math.Round(efficiency, 3), ["tablePartitionManagement"] = tablePartitions });
+            return;
+        }
+
         context.Output.WriteLine($"fresh Azurite on {azurite.BlobPort}-{azurite.TablePort}; {Environment.ProcessorCount} cores; settings: 20 activity / 20 orchestrator slots, 4 partitions, polling <= 5 s, no extended sessions");
 
         var rows = new List<IReadOnlyList<string>>();
@@ -65,7 +77,7 @@ internal sealed class DurableSuite : IBenchmarkSuite
         var extended = await OursAsync(azurite.ConnectionString, cancellationToken, extendedSessions: true);
         context.Output.WriteLine($"ours with extendedSessionsEnabled: {extended.Hello:F1} orch/s, fan-out {extended.Fan:F2} s (adopted settings: {Median(ours.Select(o => o.Hello)):F1} orch/s, {Median(ours.Select(o => o.Fan)):F2} s)");
 
-        var (slotWall, slotEfficiency) = await SlotEfficiencyAsync(azurite.ConnectionString, context, cancellationToken);
+        var (slotWall, slotEfficiency) = await SlotEfficiencyAsync(azurite.ConnectionString, context, tablePartitions, cancellationToken);
         var startLatencyP50Ms = await StartLatencyAsync(azurite.ConnectionString, cancellationToken);
 
         rows.Add(["median", BenchmarkContext.Format(orchestrationsPerSec), BenchmarkContext.Format(rawOrchestrationsPerSec), BenchmarkContext.Format(fanout1kSec, 2), BenchmarkContext.Format(rawFanout1kSec, 2)]);
@@ -138,7 +150,7 @@ internal sealed class DurableSuite : IBenchmarkSuite
     }
 
     /// <summary>200 orchestrations × 10 one-second activities on three worker processes: (activity-seconds ÷ slots) ÷ wall time.</summary>
-    private static async Task<(double Wall, double Efficiency)> SlotEfficiencyAsync(string connection, BenchmarkContext context, CancellationToken cancellationToken)
+    private static async Task<(double Wall, double Efficiency)> SlotEfficiencyAsync(string connection, BenchmarkContext context, bool tablePartitions, CancellationToken cancellationToken)
     {
         const int orchestrations = 200, activities = 10, workers = 3, slots = 20;
         var hub = NewHub();
@@ -150,6 +162,7 @@ internal sealed class DurableSuite : IBenchmarkSuite
             [Key("maxConcurrentOrchestratorFunctions")] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [Key("storageProvider:partitionCount")] = "4",
             [Key("storageProvider:maxQueuePollingInterval")] = "00:00:05",
+            [Key("storageProvider:useTablePartitionManagement")] = tablePartitions ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         using var client = await StartOursAsync(connection, hub, cancellationToken, worker: false);

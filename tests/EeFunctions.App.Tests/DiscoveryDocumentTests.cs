@@ -165,6 +165,10 @@ public sealed partial class DiscoveryDocumentTests
         Assert.Equal("v1/{+project}/image:import", import["path"]!.GetValue<string>());
         Assert.Equal("ImportImageRequest", import["request"]!["$ref"]!.GetValue<string>());
         Assert.Equal("Operation", import["response"]!["$ref"]!.GetValue<string>());
+        var export = resources["image"]!["methods"]!["export"]!;
+        Assert.Equal("v1/{+project}/image:export", export["path"]!.GetValue<string>());
+        Assert.Equal("ExportImageRequest", export["request"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("Operation", export["response"]!["$ref"]!.GetValue<string>());
         var operations = resources["operations"]!["methods"]!;
         Assert.Equal("v1/{+name}/operations", operations["list"]!["path"]!.GetValue<string>());
         Assert.Equal("ListOperationsResponse", operations["list"]!["response"]!["$ref"]!.GetValue<string>());

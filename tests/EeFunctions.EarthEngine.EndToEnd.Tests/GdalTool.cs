@@ -29,7 +29,20 @@ internal static class GdalTool
         }
     }
 
-    private static void Run(string tool, params string[] args)
+    /// <summary>gdalinfo's JSON report of a file (with band statistics off).</summary>
+    public static System.Text.Json.Nodes.JsonNode Info(string path)
+    {
+        var start = new ProcessStartInfo("gdalinfo") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add("-json");
+        start.ArgumentList.Add(path);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return System.Text.Json.Nodes.JsonNode.Parse(output)!;
+    }
+
+    public static void Run(string tool, params string[] args)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in args)

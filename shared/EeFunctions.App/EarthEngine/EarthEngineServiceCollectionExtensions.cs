@@ -43,6 +43,9 @@ public static class EarthEngineServiceCollectionExtensions
         }
 
         services.AddSingleton<EeImageApi>();
+        services.AddSingleton<Export.ImageExportPlanner>();
+        services.AddSingleton<Export.ImageExportStarter>();
+        services.AddSingleton<EeExportApi>();
         services.AddSingleton<EeImportExternalApi>();
         services.AddSingleton<EeOperationsApi>();
         services.AddSingleton<EeAssetsApi>();
@@ -59,6 +62,9 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddTransient<CleanupImportActivity>();
         services.AddTransient<CleanupImportLeftoversActivity>();
         services.AddTransient<WriteImportResultActivity>();
+        services.AddTransient<ExportChunkActivity>();
+        services.AddTransient<WriteExportFileActivity>();
+        services.AddTransient<CleanupExportActivity>();
         return services;
     }
 
@@ -88,6 +94,10 @@ public static class EarthEngineServiceCollectionExtensions
             registry.AddActivity<CleanupImportLeftoversActivity>();
             registry.AddActivity<ScheduleLeftoversCleanupActivity>();
             registry.AddActivity<WriteImportResultActivity>();
+            registry.AddOrchestrator<ExportImageOrchestrator>();
+            registry.AddActivity<ExportChunkActivity>();
+            registry.AddActivity<WriteExportFileActivity>();
+            registry.AddActivity<CleanupExportActivity>();
         }
     }
 }

@@ -5,22 +5,26 @@ using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
+using EeFunctions.App.EarthEngine.Export;
 using EeFunctions.App.Orchestrations;
 
 namespace EeFunctions.App.EarthEngine;
 
-/// <summary>The EE Operation of an import instance: state, progress, stages and times from its status, input and output.</summary>
+/// <summary>The EE Operation of an import or export instance: state, progress, stages and times from its status, input and output.</summary>
 public static class OperationView
 {
     public static Operation From(OrchestrationMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        var spec = TryRead<ImportSpec>(() => metadata.ReadInputAs<ImportSpec>());
+        var export = metadata.Name == ExportImageOrchestrator.Name;
+        var spec = export ? null : TryRead<ImportSpec>(() => metadata.ReadInputAs<ImportSpec>());
+        var exportSpec = export ? TryRead<ExportSpec>(() => metadata.ReadInputAs<ExportSpec>()) : null;
         var progress = TryRead(() => metadata.ReadCustomStatusAs<ImportProgress>());
         var outcome = metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? TryRead(() => metadata.ReadOutputAs<ImportOutcome>()) : null;
         var parsed = EeNames.ParseInstanceId(metadata.InstanceId);
-        var project = spec?.Project ?? parsed?.Project ?? "unknown";
-        var operationId = spec?.OperationId ?? parsed?.OperationId ?? metadata.InstanceId;
+        var project = spec?.Project ?? exportSpec?.Project ?? parsed?.Project ?? "unknown";
+        var operationId = spec?.OperationId ?? exportSpec?.OperationId ?? parsed?.OperationId ?? metadata.InstanceId;
+        var what = export ? "export" : "import";
 
         OperationState state;
         Status? error = null;
@@ -44,7 +48,7 @@ public static class OperationView
                 break;
             case OrchestrationRuntimeStatus.Completed:
                 state = OperationState.Failed;
-                error = new Status { Code = outcome?.ErrorCode ?? (int)EeStatusCode.Internal, Message = outcome?.ErrorMessage ?? "The import failed." };
+                error = new Status { Code = outcome?.ErrorCode ?? (int)EeStatusCode.Internal, Message = outcome?.ErrorMessage ?? $"The {what} failed." };
                 break;
             case OrchestrationRuntimeStatus.Terminated:
                 state = OperationState.Cancelled;
@@ -52,7 +56,7 @@ public static class OperationView
                 break;
             default:
                 state = OperationState.Failed;
-                error = new Status { Code = (int)EeStatusCode.Internal, Message = metadata.FailureDetails?.ErrorMessage ?? "The import failed." };
+                error = new Status { Code = (int)EeStatusCode.Internal, Message = metadata.FailureDetails?.ErrorMessage ?? $"The {what} failed." };
                 break;
         }
 
@@ -68,17 +72,18 @@ public static class OperationView
             Metadata = new OperationMetadata
             {
                 State = state,
-                Description = spec?.Description,
-                Type = "INGEST_IMAGE",
+                Description = spec?.Description ?? exportSpec?.Description,
+                Type = export ? "EXPORT_IMAGE" : "INGEST_IMAGE",
                 Priority = 100,
-                CreateTime = spec?.CreateTime ?? metadata.CreatedAt,
+                CreateTime = spec?.CreateTime ?? exportSpec?.CreateTime ?? metadata.CreatedAt,
                 UpdateTime = metadata.LastUpdatedAt,
                 StartTime = outcome?.StartTime ?? progress?.StartTime,
                 EndTime = done ? outcome?.EndTime ?? metadata.LastUpdatedAt : null,
                 Progress = state == OperationState.Succeeded ? 1 : progress?.Progress ?? 0,
                 Stages = stages,
                 Attempt = 1,
-                DestinationUris = spec is null ? null : [EeNames.AssetName(spec.Project, spec.AssetPath)],
+                DestinationUris = exportSpec is not null ? exportSpec.DestinationUris
+                    : spec is null ? null : [EeNames.AssetName(spec.Project, spec.AssetPath)],
             },
         };
     }

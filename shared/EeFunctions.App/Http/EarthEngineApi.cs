@@ -58,6 +58,7 @@ public sealed partial class EarthEngineRoutes
 
     public EarthEngineRoutes(
         EeImageApi image,
+        EeExportApi export,
         EeImportExternalApi importExternal,
         EeOperationsApi operations,
         EePixelsApi pixels,
@@ -71,6 +72,7 @@ public sealed partial class EarthEngineRoutes
         [
             (ImportRoute(), "POST", image.ImportAsync),
             (ImportExternalRoute(), "POST", importExternal.ImportExternalAsync),
+            (ExportRoute(), "POST", export.ExportAsync),
             (OperationsRoute(), "GET", EeOperationsApi.ListAsync),
             (OperationVerbRoute(), "POST", operations.VerbAsync),
             (OperationRoute(), "GET", EeOperationsApi.GetAsync),
@@ -156,6 +158,9 @@ public sealed partial class EarthEngineRoutes
 
     [GeneratedRegex(@"^projects/(?<project>[^/]+)/image:importExternal$")]
     private static partial Regex ImportExternalRoute();
+
+    [GeneratedRegex(@"^projects/(?<project>[^/]+)/image:export$")]
+    private static partial Regex ExportRoute();
 
     [GeneratedRegex(@"^projects/(?<project>[^/]+)/operations$")]
     private static partial Regex OperationsRoute();

@@ -17,7 +17,7 @@ namespace EeFunctions.App.Orchestrations;
 public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, ImportOutcome>
 {
     public const string Name = "EeImportImage";
-    public const string CancelEvent = "cancel";
+    public const string CancelEvent = CooperativeCancel.EventName;
 
     public override async Task<ImportOutcome> RunAsync(TaskOrchestrationContext context, ImportSpec input)
     {
@@ -35,7 +35,7 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
 
     private sealed class Run(TaskOrchestrationContext context, ImportSpec spec)
     {
-        private readonly Task<object?> _cancel = context.WaitForExternalEvent<object?>(CancelEvent);
+        private CooperativeCancel _steps = null!;
         private readonly string _assetKey = EeStorage.AssetKey(spec.AssetPath);
         private readonly long _generation = context.CurrentUtcDateTime.Ticks;
         private readonly DateTimeOffset _startTime = new(context.CurrentUtcDateTime, TimeSpan.Zero);
@@ -46,10 +46,11 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
 
         public async Task<ImportOutcome> ExecuteAsync()
         {
+            _steps = new CooperativeCancel(context, () => SetStatus("CANCELLING"));
             try
             {
                 Stage("Inspect", 0, spec.Tilesets.Count, "Reading the sources' metadata");
-                var plans = await Step(Task.WhenAll(spec.Tilesets.Select((_, i) => context.CallActivityAsync<TilesetPlan>(InspectTilesetActivity.Name, new InspectTilesetInput(spec, i)))));
+                var plans = await _steps.Step(Task.WhenAll(spec.Tilesets.Select((_, i) => context.CallActivityAsync<TilesetPlan>(InspectTilesetActivity.Name, new InspectTilesetInput(spec, i)))));
                 Complete("Inspect");
 
                 var tileUnits = new List<TileRowsInput>();
@@ -63,7 +64,7 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
                 }
 
                 Stage("Tile", 0, tileUnits.Count, "Cutting level-0 tiles");
-                await Step(Task.WhenAll(tileUnits.Select(u => context.CallActivityAsync<long>(TileRowsActivity.Name, u))));
+                await _steps.Step(Task.WhenAll(tileUnits.Select(u => context.CallActivityAsync<long>(TileRowsActivity.Name, u))));
                 Complete("Tile");
 
                 var levels = plans.Max(p => p.Layout.LevelCount);
@@ -80,13 +81,13 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
                         }
                     }
 
-                    await Step(Task.WhenAll(units.Select(u => context.CallActivityAsync<long>(BuildParentsActivity.Name, u))));
+                    await _steps.Step(Task.WhenAll(units.Select(u => context.CallActivityAsync<long>(BuildParentsActivity.Name, u))));
                     Progress("Pyramid", level);
                 }
 
                 Complete("Pyramid");
                 Stage("Register", 0, 1, "Registering the asset");
-                var replaced = await Step(context.CallActivityAsync<long>(RegisterImageActivity.Name, new RegisterImageInput(spec, _generation, plans)));
+                var replaced = await _steps.Step(context.CallActivityAsync<long>(RegisterImageActivity.Name, new RegisterImageInput(spec, _generation, plans)));
                 _registered = true;
                 Complete("Register");
                 await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, _assetKey, null, spec.OperationId));
@@ -99,7 +100,7 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
 
                 return new ImportOutcome(true, 0, null, AssetName, _startTime, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
             }
-            catch (CancelledException)
+            catch (OperationCancelledException)
             {
                 SetStatus("CANCELLING");
                 await CleanupAsync();
@@ -117,31 +118,6 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
         private async Task CleanupAsync() =>
             await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, _assetKey, _registered ? null : _generation, spec.OperationId));
 
-        /// <summary>Awaits a step unless a cancel arrives first; then lets the step's activities drain and throws.</summary>
-        private async Task<T> Step<T>(Task<T> work)
-        {
-            if (!_cancel.IsCompleted)
-            {
-                await Task.WhenAny(work, _cancel);
-            }
-
-            if (_cancel.IsCompleted)
-            {
-                SetStatus("CANCELLING");
-                try
-                {
-                    await work;
-                }
-                catch (TaskFailedException)
-                {
-                    // Draining: a failure after the cancel does not matter any more.
-                }
-
-                throw new CancelledException();
-            }
-
-            return await work;
-        }
 
         private void Stage(string name, long done, long total, string description)
         {
@@ -174,24 +150,6 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
             }
 
             context.SetCustomStatus(new ImportProgress(state, Math.Round(Math.Min(1, progress), 4), [.. _stages], _startTime, _generation));
-        }
-    }
-
-    private sealed class CancelledException : Exception
-    {
-        public CancelledException()
-            : base("cancelled")
-        {
-        }
-
-        public CancelledException(string message)
-            : base(message)
-        {
-        }
-
-        public CancelledException(string message, Exception innerException)
-            : base(message, innerException)
-        {
         }
     }
 }

@@ -234,6 +234,9 @@ internal static unsafe partial class GdalApi
     internal static partial int OSRIsSame(IntPtr first, IntPtr second);
 
     [LibraryImport(Library)]
+    internal static partial int OSRIsGeographic(IntPtr srs);
+
+    [LibraryImport(Library)]
     internal static partial void OSRSetAxisMappingStrategy(IntPtr srs, int strategy);
 
     [LibraryImport(Library)]

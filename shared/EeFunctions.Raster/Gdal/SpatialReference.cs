@@ -90,6 +90,9 @@ internal sealed partial class SpatialReference : IDisposable
 
     public bool IsSame(SpatialReference other) => GdalApi.OSRIsSame(_handle, other._handle) != 0;
 
+    /// <summary>Whether the CRS is geographic (its units are degrees of longitude and latitude).</summary>
+    public bool IsGeographic => GdalApi.OSRIsGeographic(_handle) != 0;
+
     public void Dispose()
     {
         if (_handle != IntPtr.Zero)

@@ -45,7 +45,8 @@ public sealed class RasterReader
     };
 
     /// <summary>Reads the target grid; the result has the tileset's bands, type and mask layout.</summary>
-    public async Task<PixelBlock> ReadAsync(TilesetLayout layout, TilesetKey key, ITileStore store, TargetGrid grid, CancellationToken cancellationToken)
+    /// <param name="resampling">A GDAL method for every band instead of each band's policy (computations resample nearest).</param>
+    public async Task<PixelBlock> ReadAsync(TilesetLayout layout, TilesetKey key, ITileStore store, TargetGrid grid, CancellationToken cancellationToken, string? resampling = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(key);
@@ -68,7 +69,7 @@ public sealed class RasterReader
 
         RasterLimits.CheckWindow(_options, plan.Width, plan.Height);
         var source = await ReadRegionAsync(layout, key, store, plan.Level, plan.X, plan.Y, plan.Width, plan.Height, cancellationToken);
-        var result = Warp(layout, source, layout.LevelTransform(plan.Level).Offset(plan.X, plan.Y), grid);
+        var result = Warp(layout, source, layout.LevelTransform(plan.Level).Offset(plan.X, plan.Y), grid, resampling);
         ZeroMasked(result, layout);
         return result;
     }
@@ -78,7 +79,7 @@ public sealed class RasterReader
     /// <paramref name="layout"/>: the same level choice and resampling as <see cref="ReadAsync"/>, with the source's
     /// overviews standing in for pyramid levels (GDAL picks the overview matching each level's size).
     /// </summary>
-    public Task<PixelBlock> ReadSourceAsync(string sourcePath, TilesetLayout layout, TargetGrid grid, CancellationToken cancellationToken)
+    public Task<PixelBlock> ReadSourceAsync(string sourcePath, TilesetLayout layout, TargetGrid grid, CancellationToken cancellationToken, string? resampling = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         ArgumentNullException.ThrowIfNull(layout);
@@ -87,10 +88,10 @@ public sealed class RasterReader
         GdalRuntime.EnsureAvailable();
 
         // GDAL's reads block (over HTTP, for a remote source): keep them off the caller's thread.
-        return Task.Run(() => ReadSource(sourcePath, layout, grid), cancellationToken);
+        return Task.Run(() => ReadSource(sourcePath, layout, grid, resampling), cancellationToken);
     }
 
-    private PixelBlock ReadSource(string sourcePath, TilesetLayout layout, TargetGrid grid)
+    private PixelBlock ReadSource(string sourcePath, TilesetLayout layout, TargetGrid grid, string? resampling)
     {
         var plan = Plan(layout, grid);
         if (!plan.Aligned && (plan.Width <= 0 || plan.Height <= 0))
@@ -106,7 +107,7 @@ public sealed class RasterReader
         }
 
         var window = ReadSourceRegion(dataset, layout, plan.Level, plan.X, plan.Y, plan.Width, plan.Height);
-        var result = plan.Aligned ? window : Warp(layout, window, layout.LevelTransform(plan.Level).Offset(plan.X, plan.Y), grid);
+        var result = plan.Aligned ? window : Warp(layout, window, layout.LevelTransform(plan.Level).Offset(plan.X, plan.Y), grid, resampling);
         ZeroMasked(result, layout);
         return result;
     }
@@ -302,7 +303,7 @@ public sealed class RasterReader
         CoordinateTransform.Apply(from, to, points, "Transforming between the grid's and the tileset's CRS");
 
     /// <summary>Warps one group of bands per (mask, policy): data bands plus their mask as alpha.</summary>
-    private static PixelBlock Warp(TilesetLayout layout, PixelBlock source, GeoTransform sourceTransform, TargetGrid grid)
+    private static PixelBlock Warp(TilesetLayout layout, PixelBlock source, GeoTransform sourceTransform, TargetGrid grid, string? resampling)
     {
         var result = new PixelBlock(grid.Width, grid.Height, layout.BandCount, layout.DataType, layout.MaskBandCount);
         string? gridWkt = null;
@@ -327,7 +328,7 @@ public sealed class RasterReader
             }
 
             src.BandIO(src.Band(bands.Length + 1), true, 0, 0, source.Width, source.Height, source.MaskBand(group.Key.Mask), RasterDataType.Byte);
-            RunWarp(src, dst, ResamplingMethod(group.Key.Policy));
+            RunWarp(src, dst, resampling ?? ResamplingMethod(group.Key.Policy));
             for (var i = 0; i < bands.Length; i++)
             {
                 dst.BandIO(dst.Band(i + 1), false, 0, 0, grid.Width, grid.Height, result.BandBytes(bands[i]), layout.DataType);

@@ -163,6 +163,36 @@ public sealed class RasterTiler
     }
 
     /// <summary>
+    /// Writes the level-0 tiles of a computed block whose top-left pixel is (<paramref name="x0"/>,
+    /// <paramref name="y0"/>), both multiples of the tile size; the block holds the layout's bands and masks.
+    /// </summary>
+    public async Task<long> WriteLevelZeroAsync(PixelBlock block, int x0, int y0, TilesetLayout layout, TilesetKey key, ITileStore store, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(store);
+        var t = layout.TileSize;
+        if (x0 % t != 0 || y0 % t != 0)
+        {
+            throw new ArgumentException("A block of tiles starts on a tile boundary.", nameof(x0));
+        }
+
+        var counters = new Counters();
+        for (var row = y0 / t; row * t < y0 + block.Height; row++)
+        {
+            for (var column = x0 / t; column * t < x0 + block.Width; column++)
+            {
+                var bounds = layout.TileBounds(0, row, column);
+                var tile = block.Crop(bounds.X - x0, bounds.Y - y0, bounds.Width, bounds.Height);
+                await WriteTileAsync(store, key.Tile(0, row, column), tile, layout, counters, cancellationToken);
+            }
+        }
+
+        return counters.Tiles;
+    }
+
+    /// <summary>
     /// Builds pyramid levels 1 and up from level-0 tiles already in the store (the fan-out form: each parent
     /// tile is read, reduced and written on its own).
     /// </summary>

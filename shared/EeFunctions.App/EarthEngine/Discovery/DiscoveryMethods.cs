@@ -42,6 +42,7 @@ internal static class DiscoveryMethods
     public static IReadOnlyList<DiscoveryMethod> All { get; } =
     [
         new("projects.image", "import", "POST", "{+project}/image:import", "projects/{projectsId}/image:import", "project", Project, "ImportImageRequest", "Operation", []),
+        new("projects.image", "export", "POST", "{+project}/image:export", "projects/{projectsId}/image:export", "project", Project, "ExportImageRequest", "Operation", []),
         new("projects.image", "importExternal", "POST", "{+project}/image:importExternal", "projects/{projectsId}/image:importExternal", "project", Project, "ImportExternalImageRequest", "Empty", []),
         new("projects.operations", "get", "GET", "{+name}", "projects/{projectsId}/operations/{operationsId}", "name", Operation, null, "Operation", []),
         new("projects.operations", "list", "GET", "{+name}/operations", "projects/{projectsId}/operations", "name", Project, null, "ListOperationsResponse", [new("filter"), .. s_paging]),

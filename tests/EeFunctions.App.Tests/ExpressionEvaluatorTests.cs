@@ -169,6 +169,18 @@ public sealed class ExpressionEvaluatorTests
     }
 
     [Fact]
+    public void The_scanline_clip_mask_equals_testing_every_pixel_centre()
+    {
+        var grid = new TargetGrid("EPSG:32618", new GeoTransform(500000, 30, 0, 2700000, 0, -30), 64, 48);
+        var triangle = new EeGeometry("Polygon", [[(500100, 2699900), (501800, 2699500), (500600, 2698600), (500100, 2699900)], [(500500, 2699500), (500700, 2699500), (500600, 2699300), (500500, 2699500)]], new EeProjection("EPSG:32618", null));
+        var fast = GeometryMask.Inside(triangle, grid);
+        var slow = GeometryMask.InsideByCentres(triangle, grid, new byte[64 * 48]);
+        Assert.Equal(slow, fast);
+        Assert.Contains((byte)255, fast);
+        Assert.Contains((byte)0, fast);
+    }
+
+    [Fact]
     public async Task An_unbounded_image_cannot_be_exported_without_a_region()
     {
         var image = await ImageAsync(Constant(1));

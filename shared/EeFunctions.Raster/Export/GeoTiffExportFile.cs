@@ -91,7 +91,7 @@ public sealed class GeoTiffExportFile : IDisposable
         }
 
         var size = _tileSize.ToString(CultureInfo.InvariantCulture);
-        _dataset.CreateCopy("COG", _path, ["BLOCKSIZE=" + size, "COMPRESS=DEFLATE", "NUM_THREADS=ALL_CPUS", "BIGTIFF=IF_SAFER", "OVERVIEW_RESAMPLING=NEAREST"]);
+        _dataset.CreateCopy("COG", _path, ["BLOCKSIZE=" + size, "COMPRESS=DEFLATE", "LEVEL=1", "NUM_THREADS=ALL_CPUS", "BIGTIFF=IF_SAFER", "OVERVIEW_RESAMPLING=NEAREST"]);
         _dataset.Close();
         File.Delete(_scratch);
     }

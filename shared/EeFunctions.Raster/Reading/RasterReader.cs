@@ -188,39 +188,54 @@ public sealed class RasterReader
             return region;
         }
 
+        // The tiles are fetched a few at a time (each is a round trip to the store), then copied in order.
+        var addresses = new List<(int Row, int Column)>();
         for (var row = top / t; row <= (bottom - 1) / t; row++)
         {
             for (var column = left / t; column <= (right - 1) / t; column++)
             {
-                var bytes = await store.ReadAsync(key.Tile(level, row, column), ct);
-                if (bytes is null)
+                addresses.Add((row, column));
+            }
+        }
+
+        var fetched = new byte[]?[addresses.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, addresses.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = TileFetchConcurrency, CancellationToken = ct },
+            async (i, token) => fetched[i] = await store.ReadAsync(key.Tile(level, addresses[i].Row, addresses[i].Column), token));
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            if (fetched[i] is not { } bytes)
+            {
+                continue;
+            }
+
+            var (row, column) = addresses[i];
+            var tile = TileCodec.Decode(bytes, layout.DataType, layout.BandCount, layout.MaskBandCount);
+            var (tx, ty, tw, th) = layout.TileBounds(level, row, column);
+            var (cx0, cy0) = (Math.Max(tx, left), Math.Max(ty, top));
+            var (cx1, cy1) = (Math.Min(tx + tw, right), Math.Min(ty + th, bottom));
+            for (var y = cy0; y < cy1; y++)
+            {
+                for (var b = 0; b < layout.BandCount; b++)
                 {
-                    continue;
+                    tile.BandBytes(b).Slice(((y - ty) * tw + (cx0 - tx)) * size, (cx1 - cx0) * size)
+                        .CopyTo(region.BandBytes(b)[(((y - y0) * width + (cx0 - x0)) * size)..]);
                 }
 
-                var tile = TileCodec.Decode(bytes, layout.DataType, layout.BandCount, layout.MaskBandCount);
-                var (tx, ty, tw, th) = layout.TileBounds(level, row, column);
-                var (cx0, cy0) = (Math.Max(tx, left), Math.Max(ty, top));
-                var (cx1, cy1) = (Math.Min(tx + tw, right), Math.Min(ty + th, bottom));
-                for (var y = cy0; y < cy1; y++)
+                for (var m = 0; m < layout.MaskBandCount; m++)
                 {
-                    for (var b = 0; b < layout.BandCount; b++)
-                    {
-                        tile.BandBytes(b).Slice(((y - ty) * tw + (cx0 - tx)) * size, (cx1 - cx0) * size)
-                            .CopyTo(region.BandBytes(b)[(((y - y0) * width + (cx0 - x0)) * size)..]);
-                    }
-
-                    for (var m = 0; m < layout.MaskBandCount; m++)
-                    {
-                        tile.MaskBand(m).Slice((y - ty) * tw + (cx0 - tx), cx1 - cx0)
-                            .CopyTo(region.MaskBand(m)[((y - y0) * width + (cx0 - x0))..]);
-                    }
+                    tile.MaskBand(m).Slice((y - ty) * tw + (cx0 - tx), cx1 - cx0)
+                        .CopyTo(region.MaskBand(m)[((y - y0) * width + (cx0 - x0))..]);
                 }
             }
         }
 
         return region;
     }
+
+    /// <summary>Tile reads in flight at once for one region.</summary>
+    private const int TileFetchConcurrency = 8;
 
     private readonly record struct ReadPlan(int Level, bool Aligned, int X, int Y, int Width, int Height);
 

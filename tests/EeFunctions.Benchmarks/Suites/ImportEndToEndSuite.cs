@@ -123,7 +123,7 @@ internal sealed class ImportEndToEndSuite : IBenchmarkSuite
         }
     }
 
-    private static async Task StopQuicklyAsync(ServiceProcess service)
+    internal static async Task StopQuicklyAsync(ServiceProcess service)
     {
         try
         {
@@ -216,7 +216,7 @@ internal sealed class ImportEndToEndSuite : IBenchmarkSuite
         context.WriteJson(figures);
     }
 
-    private static async Task UploadAsync(BlobClient blob, string path, CancellationToken cancellationToken)
+    internal static async Task UploadAsync(BlobClient blob, string path, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
         await blob.UploadAsync(stream, overwrite: true, cancellationToken);
@@ -370,7 +370,7 @@ internal sealed class ImportEndToEndSuite : IBenchmarkSuite
         return (blobs, bytes);
     }
 
-    private static async Task<JsonNode> GetJsonAsync(HttpClient http, Uri uri, string? functionsKey, CancellationToken cancellationToken)
+    internal static async Task<JsonNode> GetJsonAsync(HttpClient http, Uri uri, string? functionsKey, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (functionsKey is not null)
@@ -388,7 +388,7 @@ internal sealed class ImportEndToEndSuite : IBenchmarkSuite
         return JsonNode.Parse(text) ?? throw new InvalidOperationException($"GET {uri} answered an empty body.");
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private sealed record ImportRun(DateTime RequestUtc, TimeSpan Elapsed, Uri StatusUri, IReadOnlyDictionary<string, double> PolledDone);

@@ -3,7 +3,30 @@ using System.Globalization;
 namespace EeFunctions.App.EarthEngine.Compute;
 
 /// <summary>What an expression's algorithms need: where assets come from, and the caller's cancellation.</summary>
-public sealed record ComputeContext(IImageAssets Assets, CancellationToken CancellationToken);
+public sealed record ComputeContext(IImageAssets Assets, CancellationToken CancellationToken)
+{
+    private readonly Dictionary<string, Task<object?>> _loads = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Loads an asset once per evaluation: clients repeat <c>Image.load</c> of one id rather than reference it, and
+    /// one image object lets every use of it share its pixel reads.
+    /// </summary>
+    public Task<object?> LoadOnceAsync(string kind, string id, Func<Task<object?>> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        var key = kind + "\n" + id;
+        lock (_loads)
+        {
+            if (!_loads.TryGetValue(key, out var task))
+            {
+                task = load();
+                _loads[key] = task;
+            }
+
+            return task;
+        }
+    }
+}
 
 /// <summary>One algorithm invocation: its evaluated arguments by name, read with Earth Engine's type checks and messages.</summary>
 public sealed class AlgorithmCall(string name, IReadOnlyDictionary<string, object?> arguments, ComputeContext context)

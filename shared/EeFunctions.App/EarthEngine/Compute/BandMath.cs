@@ -46,7 +46,7 @@ public static class BandMath
             Compute = async s =>
             {
                 var p = await s.PixelsAsync(band);
-                var values = new double[p.Length];
+                var values = GC.AllocateUninitializedArray<double>(p.Length);
                 var input = p.Values;
                 for (var i = 0; i < values.Length; i++)
                 {
@@ -70,7 +70,7 @@ public static class BandMath
             Compute = async s =>
             {
                 var (pa, pb) = (await s.PixelsAsync(a), await s.PixelsAsync(b));
-                var values = new double[pa.Length];
+                var values = GC.AllocateUninitializedArray<double>(pa.Length);
                 var (va, vb) = (pa.Values, pb.Values);
                 for (var i = 0; i < values.Length; i++)
                 {
@@ -95,13 +95,14 @@ public static class BandMath
             Compute = async s =>
             {
                 var (pa, pb) = (await s.PixelsAsync(a), await s.PixelsAsync(b));
-                var values = new double[pa.Length];
+                var values = GC.AllocateUninitializedArray<double>(pa.Length);
                 var mask = MinMask(pa.Mask, pb.Mask);
                 var (va, vb) = (pa.Values, pb.Values);
                 for (var i = 0; i < values.Length; i++)
                 {
                     if (mask[i] == 0)
                     {
+                        values[i] = 0;
                         continue;
                     }
 
@@ -122,7 +123,7 @@ public static class BandMath
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var mask = new byte[a.Length];
+        var mask = GC.AllocateUninitializedArray<byte>(a.Length);
         for (var i = 0; i < mask.Length; i++)
         {
             mask[i] = Math.Min(a[i], b[i]);

@@ -17,6 +17,7 @@ public sealed class CatalogImageAssets(EeStorage storage, RasterReader reader, S
 {
     private const int PageSize = 1000;
 
+
     public async Task<LoadedAsset?> FindImageAsync(string assetName, CancellationToken cancellationToken)
     {
         if (Parse(assetName) is not { } id || !canRead(id.Project))

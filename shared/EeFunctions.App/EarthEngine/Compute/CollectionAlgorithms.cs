@@ -73,10 +73,11 @@ public static class CollectionAlgorithms
         var images = new List<EeImage>();
         foreach (var name in names)
         {
-            var asset = await call.Context.Assets.FindImageAsync(name, call.Context.CancellationToken);
-            if (asset is not null)
+            var image = await call.Context.LoadOnceAsync("Image", name, async () =>
+                await call.Context.Assets.FindImageAsync(name, call.Context.CancellationToken) is { } asset ? ImageAlgorithms.FromAsset(asset, call.Context.Assets) : null);
+            if (image is EeImage loaded)
             {
-                images.Add(ImageAlgorithms.FromAsset(asset, call.Context.Assets));
+                images.Add(loaded);
             }
         }
 

@@ -132,7 +132,7 @@ public static class ImageAlgorithms
     public static double[] ToDoubles(PixelBlock block, int band)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var values = new double[block.PixelCount];
+        var values = GC.AllocateUninitializedArray<double>(block.PixelCount);
         var bytes = block.BandBytes(band);
         switch (block.DataType)
         {
@@ -235,9 +235,12 @@ public static class ImageAlgorithms
             throw call.Error("Asset versions are not supported by this server.");
         }
 
-        var asset = await call.Context.Assets.FindImageAsync(id, call.Context.CancellationToken)
-            ?? throw call.Error($"Image asset '{id}' not found.");
-        return FromAsset(asset, call.Context.Assets);
+        return await call.Context.LoadOnceAsync("Image", id, async () =>
+        {
+            var asset = await call.Context.Assets.FindImageAsync(id, call.Context.CancellationToken)
+                ?? throw call.Error($"Image asset '{id}' not found.");
+            return FromAsset(asset, call.Context.Assets);
+        });
     }
 
     private static EeImage Select(AlgorithmCall call)

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using EeFunctions.App.EarthEngine;
+using EeFunctions.App.EarthEngine.Compute;
+using EeFunctions.App.EarthEngine.Export;
+using EeFunctions.App.Orchestrations;
+using EeFunctions.EarthEngine.Errors;
+using EeFunctions.Raster;
+using EeFunctions.Raster.Export;
+using EeFunctions.Raster.Reading;
+using EeFunctions.Raster.Tiles;
+using Microsoft.DurableTask;
+
+namespace EeFunctions.App.Activities;
+
+/// <summary>Removes an export's staging blobs and, unless it succeeded, the files it wrote (a cancel leaves no partial output).</summary>
+[DurableTask(Name)]
+public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient blobs, IHostApplicationLifetime lifetime) : TaskActivity<CleanupExportInput, int>
+{
+    public const string Name = "EeExport_Cleanup";
+
+    public override async Task<int> RunAsync(TaskActivityContext context, CleanupExportInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var spec = input.Spec;
+        var deleted = await storage.Staging.DeletePrefixAsync($"exports/{spec.OperationId}/", lifetime.ApplicationStopping);
+        if (input.DeleteOutputs && spec.Bucket is not null)
+        {
+            var container = blobs.GetBlobContainerClient(spec.Bucket);
+            foreach (var file in spec.Files)
+            {
+                try
+                {
+                    if (await container.GetBlobClient(file.Name).DeleteIfExistsAsync(cancellationToken: lifetime.ApplicationStopping))
+                    {
+                        deleted++;
+                    }
+                }
+                catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+                {
+                    // The bucket is gone: nothing of ours is left in it.
+                }
+            }
+        }
+
+        return deleted;
+    }
+}

@@ -46,6 +46,7 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddSingleton<Export.ImageExportPlanner>();
         services.AddSingleton<Export.ImageExportStarter>();
         services.AddSingleton<EeExportApi>();
+        services.AddSingleton<EeComputeApi>();
         services.AddSingleton<EeImportExternalApi>();
         services.AddSingleton<EeOperationsApi>();
         services.AddSingleton<EeAssetsApi>();

@@ -59,6 +59,7 @@ public sealed partial class EarthEngineRoutes
     public EarthEngineRoutes(
         EeImageApi image,
         EeExportApi export,
+        EeComputeApi compute,
         EeImportExternalApi importExternal,
         EeOperationsApi operations,
         EePixelsApi pixels,
@@ -73,6 +74,9 @@ public sealed partial class EarthEngineRoutes
             (ImportRoute(), "POST", image.ImportAsync),
             (ImportExternalRoute(), "POST", importExternal.ImportExternalAsync),
             (ExportRoute(), "POST", export.ExportAsync),
+            (ComputePixelsRoute(), "POST", compute.ComputePixelsAsync),
+            (ThumbnailsRoute(), "POST", compute.CreateThumbnailAsync),
+            (ThumbnailPixelsRoute(), "GET", compute.ThumbnailPixelsAsync),
             (OperationsRoute(), "GET", EeOperationsApi.ListAsync),
             (OperationVerbRoute(), "POST", operations.VerbAsync),
             (OperationRoute(), "GET", EeOperationsApi.GetAsync),
@@ -161,6 +165,15 @@ public sealed partial class EarthEngineRoutes
 
     [GeneratedRegex(@"^projects/(?<project>[^/]+)/image:export$")]
     private static partial Regex ExportRoute();
+
+    [GeneratedRegex(@"^projects/(?<project>[^/]+)/image:computePixels$")]
+    private static partial Regex ComputePixelsRoute();
+
+    [GeneratedRegex(@"^projects/(?<project>[^/]+)(?:/locations/[^/]+)?/thumbnails$")]
+    private static partial Regex ThumbnailsRoute();
+
+    [GeneratedRegex(@"^projects/(?<project>[^/]+)(?:/locations/[^/]+)?/thumbnails/(?<id>[^/:]+):getPixels$")]
+    private static partial Regex ThumbnailPixelsRoute();
 
     [GeneratedRegex(@"^projects/(?<project>[^/]+)/operations$")]
     private static partial Regex OperationsRoute();

@@ -128,3 +128,39 @@ public sealed class EarthEngineDestination
 
     public bool? Overwrite { get; init; }
 }
+
+/// <summary>The body of <c>image:computePixels</c>: an expression's pixels, answered at once in a file format.</summary>
+public sealed class ComputePixelsRequest
+{
+    public JsonElement? Expression { get; init; }
+
+    public ImageFileFormat? FileFormat { get; init; }
+
+    public PixelGrid? Grid { get; init; }
+
+    public IReadOnlyList<string>? BandIds { get; init; }
+
+    public VisualizationOptions? VisualizationOptions { get; init; }
+
+    public string? WorkloadTag { get; init; }
+}
+
+/// <summary>A thumbnail: an expression to render when its URL (<c>{name}:getPixels</c>) is fetched.</summary>
+public sealed class Thumbnail
+{
+    public string? Name { get; init; }
+
+    public JsonElement? Expression { get; init; }
+
+    public ImageFileFormat? FileFormat { get; init; }
+
+    public IReadOnlyList<string>? BandIds { get; init; }
+
+    public VisualizationOptions? VisualizationOptions { get; init; }
+
+    public PixelGrid? Grid { get; init; }
+
+    public string? FilenamePrefix { get; init; }
+
+    public string? WorkloadTag { get; init; }
+}

@@ -43,6 +43,9 @@ internal static class DiscoveryMethods
     [
         new("projects.image", "import", "POST", "{+project}/image:import", "projects/{projectsId}/image:import", "project", Project, "ImportImageRequest", "Operation", []),
         new("projects.image", "export", "POST", "{+project}/image:export", "projects/{projectsId}/image:export", "project", Project, "ExportImageRequest", "Operation", []),
+        new("projects.image", "computePixels", "POST", "{+project}/image:computePixels", "projects/{projectsId}/image:computePixels", "project", Project, "ComputePixelsRequest", "HttpBody", []),
+        new("projects.thumbnails", "create", "POST", "{+parent}/thumbnails", "projects/{projectsId}/thumbnails", "parent", Project, "Thumbnail", "Thumbnail", []),
+        new("projects.thumbnails", "getPixels", "GET", "{+name}:getPixels", "projects/{projectsId}/thumbnails/{thumbnailsId}:getPixels", "name", "^projects/[^/]+/thumbnails/[^/]+$", null, "HttpBody", []),
         new("projects.image", "importExternal", "POST", "{+project}/image:importExternal", "projects/{projectsId}/image:importExternal", "project", Project, "ImportExternalImageRequest", "Empty", []),
         new("projects.operations", "get", "GET", "{+name}", "projects/{projectsId}/operations/{operationsId}", "name", Operation, null, "Operation", []),
         new("projects.operations", "list", "GET", "{+name}/operations", "projects/{projectsId}/operations", "name", Project, null, "ListOperationsResponse", [new("filter"), .. s_paging]),

@@ -72,7 +72,8 @@ public sealed partial class DiscoveryDocumentTests
                 var pattern = new Regex(parameter["pattern"]!.GetValue<string>());
                 Assert.Matches(pattern, variable == "name" && key.Contains("operations", StringComparison.Ordinal) && !key.EndsWith(".list", StringComparison.Ordinal)
                     ? "projects/p/operations/ABC"
-                    : key.Contains("assets", StringComparison.Ordinal) ? "projects/p/assets/a/b" : "projects/p");
+                    : key.Contains("assets", StringComparison.Ordinal) ? "projects/p/assets/a/b"
+                    : key.EndsWith("thumbnails.getPixels", StringComparison.Ordinal) ? "projects/p/thumbnails/ABC" : "projects/p");
             }
 
             Assert.Equal(variables, method["parameterOrder"]!.AsArray().Select(n => n!.GetValue<string>()));

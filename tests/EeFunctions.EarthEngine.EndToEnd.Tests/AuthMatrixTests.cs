@@ -17,6 +17,9 @@ public sealed class AuthMatrixTests(EeHostFixture host)
     {
         { "POST", $"/v1/projects/{Project}/image:import", "{\"imageManifest\":{\"name\":\"projects/auth-matrix/assets/x\",\"tilesets\":[{\"sources\":[{\"uris\":[\"gs://sources/byte.tif\"]}]}]}}", EePermissions.ImportsCreate },
         { "POST", $"/v1/projects/{Project}/image:importExternal", "{\"imageManifest\":{\"name\":\"projects/auth-matrix/assets/x\",\"tilesets\":[{\"sources\":[{\"uris\":[\"gs://sources/byte.tif\"]}]}]}}", EePermissions.ImportsCreate },
+        { "POST", $"/v1/projects/{Project}/image:export", "{}", EePermissions.ExportsCreate },
+        { "POST", $"/v1/projects/{Project}/image:computePixels", "{}", EePermissions.ComputationsCreate },
+        { "POST", $"/v1/projects/{Project}/thumbnails", "{}", EePermissions.ComputationsCreate },
         { "GET", $"/v1/projects/{Project}/operations", null, EePermissions.OperationsList },
         { "GET", $"/v1/{Operation}", null, EePermissions.OperationsGet },
         { "POST", $"/v1/{Operation}:cancel", "{}", EePermissions.OperationsUpdate },

@@ -7,7 +7,7 @@ using Microsoft.DurableTask;
 namespace EeFunctions.Functions;
 
 /// <summary>The export's orchestrator and activities as Durable functions, thin wrappers over the shared classes.</summary>
-public sealed class ExportFunctions(ExportChunkActivity chunk, WriteExportFileActivity writeFile, CleanupExportActivity cleanup)
+public sealed class ExportFunctions(ExportChunkActivity chunk, WriteExportFileActivity writeFile, WriteTfRecordActivity writeRecords, CleanupExportActivity cleanup)
 {
     [Function(ExportImageOrchestrator.Name)]
     public static Task<ImportOutcome> ExportImage([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -20,6 +20,10 @@ public sealed class ExportFunctions(ExportChunkActivity chunk, WriteExportFileAc
     [Function(WriteExportFileActivity.Name)]
     public Task<string?> WriteFile([ActivityTrigger] WriteExportFileInput input, FunctionContext function) =>
         writeFile.RunAsync(new FunctionActivityContext(WriteExportFileActivity.Name, function), input);
+
+    [Function(WriteTfRecordActivity.Name)]
+    public Task<int> WriteTfRecord([ActivityTrigger] ExportSpec input, FunctionContext function) =>
+        writeRecords.RunAsync(new FunctionActivityContext(WriteTfRecordActivity.Name, function), input);
 
     [Function(CleanupExportActivity.Name)]
     public Task<int> Cleanup([ActivityTrigger] CleanupExportInput input, FunctionContext function) =>

@@ -164,6 +164,70 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_TFRecord_export_writes_sharded_gzipped_patches_with_margins_that_equal_gdalwarp_and_a_mixer()
+    {
+        var region = Call("GeometryConstructors.Rectangle", ("coordinates", Constant(new JsonArray(150000, 2650000, 150000 + 300 * 200, 2650000 + 300 * 130))), ("crs", Call("Projection", ("crs", Constant("EPSG:32618")))), ("geodesic", Constant(false)));
+        var body = FileBody(Expression(Call("Image.clipToBoundsAndScale", ("input", Select("b1", "b2")), ("geometry", region), ("scale", Constant(300)))), "records/rgb");
+        body["fileExportOptions"]!["fileFormat"] = "TF_RECORD_IMAGE";
+        body["fileExportOptions"]!["tfRecordOptions"] = new JsonObject
+        {
+            ["tileDimensions"] = new JsonObject { ["width"] = 64, ["height"] = 64 },
+            ["marginDimensions"] = new JsonObject { ["width"] = 8, ["height"] = 8 },
+            ["compress"] = true,
+            ["maxSizeBytes"] = "60000",
+            ["defaultValue"] = -1,
+        };
+        await ExportAsync(body);
+
+        // 200x130 pixels hold 3x2 whole 64x64 patches; the rest is dropped.
+        var mixer = JsonNode.Parse((await _container.GetBlobClient("records/rgbmixer.json").DownloadContentAsync()).Value.Content.ToString())!;
+        Assert.Equal(3, mixer["patchesPerRow"]!.GetValue<int>());
+        Assert.Equal(6, mixer["totalPatches"]!.GetValue<int>());
+        Assert.Equal("EPSG:32618", mixer["projection"]!["crs"]!.GetValue<string>());
+        var affine = mixer["projection"]!["affine"]!["doubleMatrix"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        Assert.Equal([300.0, 0, 150000, 0, -300, 2650000 + 300 * 130], affine);
+
+        var shards = new List<string>();
+        await foreach (var blob in _container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "records/rgb-", CancellationToken.None))
+        {
+            shards.Add(blob.Name);
+        }
+
+        Assert.True(shards.Count > 1, $"maxSizeBytes should have split the records: {string.Join(", ", shards)}");
+        Assert.Equal(shards.Select((_, i) => $"records/rgb-{i:D5}.tfrecord.gz"), shards);
+        var patches = new List<Dictionary<string, double[]>>();
+        foreach (var shard in shards)
+        {
+            patches.AddRange(TfRecordReader.Read((await _container.GetBlobClient(shard).DownloadContentAsync()).Value.Content.ToArray(), gzip: true));
+        }
+
+        Assert.Equal(6, patches.Count);
+        for (var p = 0; p < patches.Count; p++)
+        {
+            var (row, column) = (p / 3, p % 3);
+            var (x0, y1) = (150000 + 300 * (column * 64 - 8), 2650000 + 300 * 130 - 300 * (row * 64 - 8));
+            var expected = Warp(TestData.Raster("RGB.byte.tif"), "EPSG:32618", [x0, 300, 0, y1, 0, -300], 80, 80, "-dstnodata", "0");
+            try
+            {
+                for (var b = 1; b <= 2; b++)
+                {
+                    // Margins reach outside the clipped region: those pixels are masked, so they hold defaultValue.
+                    var want = GdalTool.Read(expected, b.ToString(CultureInfo.InvariantCulture)).Values.Select((v, i) =>
+                    {
+                        var (x, y) = (column * 64 - 8 + i % 80, row * 64 - 8 + i / 80);
+                        return v == 0 || x < 0 || y < 0 || x >= 200 || y >= 130 ? -1 : v;
+                    });
+                    Assert.Equal(want, patches[p]["b" + b.ToString(CultureInfo.InvariantCulture)]);
+                }
+            }
+            finally
+            {
+                File.Delete(expected);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Band_math_on_the_native_grid_equals_the_same_math_done_independently()
     {
         // b1 + b2 (uint8 + uint8: UInt16), and normalizedDifference(b1, b2) cast to Float32 alongside.

@@ -25,6 +25,11 @@ public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient b
         ArgumentNullException.ThrowIfNull(input);
         var spec = input.Spec;
         var deleted = await storage.Staging.DeletePrefixAsync($"exports/{spec.OperationId}/", lifetime.ApplicationStopping);
+        if (input.DeleteOutputs && spec.Records is { } records && spec.Bucket is not null)
+        {
+            deleted += await DeleteRecordsAsync(blobs.GetBlobContainerClient(spec.Bucket), records, lifetime.ApplicationStopping);
+        }
+
         if (input.DeleteOutputs && spec.Bucket is not null)
         {
             var container = blobs.GetBlobContainerClient(spec.Bucket);
@@ -42,6 +47,30 @@ public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient b
                     // The bucket is gone: nothing of ours is left in it.
                 }
             }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The shards and the mixer a TFRecord export may have written (their count is known only as they are written).</summary>
+    private static async Task<int> DeleteRecordsAsync(BlobContainerClient container, TfRecordLayout records, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        try
+        {
+            await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, records.Prefix, cancellationToken))
+            {
+                var rest = item.Name[records.Prefix.Length..];
+                if (rest == "mixer.json" || System.Text.RegularExpressions.Regex.IsMatch(rest, @"^-\d{5}\.tfrecord(\.gz)?$"))
+                {
+                    await container.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+                    deleted++;
+                }
+            }
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The bucket is gone: nothing of ours is left in it.
         }
 
         return deleted;

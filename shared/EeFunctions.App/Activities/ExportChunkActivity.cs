@@ -43,6 +43,13 @@ public sealed class ExportChunkActivity(EeStorage storage, RasterReader reader, 
             PixelBlock block;
             try
             {
+                if (spec.Records is { } records)
+                {
+                    var staged = await TfRecordPatches.EncodeAsync(image, grid, spec.DataType, records, chunk, cancellationToken);
+                    await storage.Staging.Container.GetBlobClient(chunk.StagingName(spec.OperationId)).UploadAsync(BinaryData.FromBytes(staged.Records), overwrite: true, cancellationToken);
+                    return staged.Patches > 0;
+                }
+
                 block = await ImageRenderer.RenderAsync(image, grid, spec.DataType, spec.NoData ?? 0, cancellationToken);
             }
             finally

@@ -66,6 +66,7 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddTransient<ExportChunkActivity>();
         services.AddTransient<WriteExportFileActivity>();
         services.AddTransient<CleanupExportActivity>();
+        services.AddTransient<WriteTfRecordActivity>();
         return services;
     }
 
@@ -99,6 +100,7 @@ public static class EarthEngineServiceCollectionExtensions
             registry.AddActivity<ExportChunkActivity>();
             registry.AddActivity<WriteExportFileActivity>();
             registry.AddActivity<CleanupExportActivity>();
+            registry.AddActivity<WriteTfRecordActivity>();
         }
     }
 }

@@ -48,6 +48,15 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
                 var hasData = await _steps.Step(Task.WhenAll(chunks.Select(c => context.CallActivityAsync<bool>(ExportChunkActivity.Name, new ExportChunkInput(spec, c)))));
                 Complete("Compute");
 
+                if (spec.Records is not null)
+                {
+                    Stage("Write", 1, "Writing the TFRecord files");
+                    await _steps.Step(context.CallActivityAsync<int>(WriteTfRecordActivity.Name, spec));
+                    Complete("Write");
+                    await context.CallActivityAsync<int>(CleanupExportActivity.Name, new CleanupExportInput(spec, DeleteOutputs: false));
+                    return new ImportOutcome(true, 0, null, Destination, _startTime, Now());
+                }
+
                 Stage("Write", spec.Files.Count, "Writing the output files");
                 var fileHasData = spec.Files.Select((_, f) => chunks.Select((c, i) => (c, i)).Any(x => x.c.File == f && hasData[x.i])).ToList();
                 await _steps.Step(Task.WhenAll(spec.Files.Select((_, f) => context.CallActivityAsync<string?>(WriteExportFileActivity.Name, new WriteExportFileInput(spec, f, fileHasData[f])))));

@@ -23,8 +23,11 @@ public sealed record ExportGridSpec(string Crs, IReadOnlyList<double> Transform,
 /// <summary>One output file: its object name in the bucket and its window of the output grid.</summary>
 public sealed record ExportFile(string Name, int X, int Y, int Width, int Height);
 
-/// <summary>One unit of the compute fan-out: a window of one file, aligned to the file's internal tiles.</summary>
-public sealed record ExportChunk(int File, int X, int Y, int Width, int Height)
+/// <summary>
+/// One unit of the compute fan-out: a window of one file, aligned to the file's internal tiles; for TFRecord, the
+/// window (margins included) of <paramref name="PatchRowCount"/> rows of patches from <paramref name="FirstPatchRow"/>.
+/// </summary>
+public sealed record ExportChunk(int File, int X, int Y, int Width, int Height, int FirstPatchRow = 0, int PatchRowCount = 0)
 {
     /// <summary>Its staging blob under the operation's prefix.</summary>
     public string StagingName(string operationId) => FormattableString.Invariant($"exports/{operationId}/{File}/{Y}-{X}");
@@ -37,6 +40,7 @@ public sealed record ExportChunk(int File, int X, int Y, int Width, int Height)
 public sealed record ExportSpec
 {
     public const string GeoTiff = "GEO_TIFF";
+    public const string TfRecord = "TF_RECORD_IMAGE";
     public const string Asset = "ASSET";
 
     public required string Project { get; init; }
@@ -76,6 +80,9 @@ public sealed record ExportSpec
     /// <summary>What the Operation lists as its destinations.</summary>
     public IReadOnlyList<string> DestinationUris { get; init; } = [];
 
+    /// <summary>A TFRecord export: its patches and files.</summary>
+    public TfRecordLayout? Records { get; init; }
+
     /// <summary>An asset export: the asset as an import of it would register it (bands, policies, overwrite).</summary>
     public ImportSpec? Registration { get; init; }
 
@@ -89,6 +96,17 @@ public sealed record ExportSpec
     public IReadOnlyList<ExportChunk> Chunks()
     {
         var chunks = new List<ExportChunk>();
+        if (Records is { } r)
+        {
+            for (var row = 0; row < r.PatchRows; row += r.PatchRowsPerChunk)
+            {
+                var rows = Math.Min(r.PatchRowsPerChunk, r.PatchRows - row);
+                chunks.Add(new ExportChunk(0, -r.MarginX, row * r.PatchHeight - r.MarginY, r.PatchesPerRow * r.PatchWidth + 2 * r.MarginX, rows * r.PatchHeight + 2 * r.MarginY, row, rows));
+            }
+
+            return chunks;
+        }
+
         for (var f = 0; f < Files.Count; f++)
         {
             var file = Files[f];
@@ -106,6 +124,32 @@ public sealed record ExportSpec
 }
 
 /// <summary>One chunk to compute; <paramref name="Generation"/> is the tile generation an asset export writes.</summary>
+/// <summary>
+/// A TFRecord export's patches (each <paramref name="PatchWidth"/>×<paramref name="PatchHeight"/> plus margins, row
+/// by row; border patches that do not fit are dropped) and files (<paramref name="Prefix"/><c>-00000.tfrecord</c>…,
+/// a new one past <paramref name="MaxSizeBytes"/> uncompressed, gzip with <paramref name="Compress"/>).
+/// </summary>
+public sealed record TfRecordLayout(
+    string Prefix,
+    int PatchWidth,
+    int PatchHeight,
+    int MarginX,
+    int MarginY,
+    int PatchesPerRow,
+    int PatchRows,
+    bool Compress,
+    long MaxSizeBytes,
+    double DefaultValue,
+    double MaxMaskedRatio,
+    int PatchRowsPerChunk)
+{
+    /// <summary>The name of shard <paramref name="index"/>.</summary>
+    public string ShardName(int index) => FormattableString.Invariant($"{Prefix}-{index:D5}.tfrecord{(Compress ? ".gz" : string.Empty)}");
+
+    /// <summary>The JSON sidecar describing where the patches lie.</summary>
+    public string MixerName => Prefix + "mixer.json";
+}
+
 public sealed record ExportChunkInput(ExportSpec Spec, ExportChunk Chunk, long Generation = 0);
 
 public sealed record WriteExportFileInput(ExportSpec Spec, int File, bool HasData);

@@ -65,6 +65,11 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
         {
             return await PlanAssetAsync(project, operationId, request, image, grid, type, now, cancellationToken);
         }
+        if (file.FileFormat is ImageFileFormat.TfRecordImage)
+        {
+            return await PlanTfRecordAsync(project, operationId, request, image, grid, type, now, cancellationToken);
+        }
+
         var geoTiff = file.GeoTiffOptions;
         var noData = NoData(geoTiff);
         if (noData is { } value && type.IsInteger() && !Holds(type, value))
@@ -77,11 +82,7 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
 
         var tileSize = geoTiff?.TileSize ?? DefaultTileSize;
         var destination = file.CloudStorageDestination ?? file.GcsDestination!;
-        var container = blobs.GetBlobContainerClient(destination.Bucket);
-        if (!await container.ExistsAsync(cancellationToken))
-        {
-            throw Invalid($"cloudStorageDestination.bucket: bucket '{destination.Bucket}' does not exist (a bucket is a blob container of the service's storage account; create it first).");
-        }
+        var container = await ContainerAsync(destination, cancellationToken);
 
         var files = Files(grid, Prefix(destination, request.Description), tileSize, geoTiff?.TileDimensions);
         return new ExportSpec
@@ -176,6 +177,97 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
         };
     }
 
+    private async Task<ExportSpec> PlanTfRecordAsync(string project, string operationId, ExportImageRequest request, EeImage image, TargetGrid grid, RasterDataType type, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var file = request.FileExportOptions!;
+        var options = file.TfRecordOptions;
+        var destination = file.CloudStorageDestination ?? file.GcsDestination!;
+        var container = await ContainerAsync(destination, cancellationToken);
+        var (pw, ph) = (options?.TileDimensions?.Width ?? DefaultTileSize, options?.TileDimensions?.Height ?? DefaultTileSize);
+        var (mx, my) = (options?.MarginDimensions?.Width ?? 0, options?.MarginDimensions?.Height ?? 0);
+        var (perRow, rows) = (grid.Width / pw, grid.Height / ph);
+        if (perRow == 0 || rows == 0)
+        {
+            throw Invalid(FormattableString.Invariant($"tfRecordOptions.tileDimensions ({pw}x{ph}) do not fit in the export region ({grid.Width}x{grid.Height}): no patch would be written."));
+        }
+
+        var window = (perRow * (long)pw + 2 * mx) * (ph + 2L * my);
+        var prefix = Prefix(destination, request.Description);
+        var layout = new TfRecordLayout(
+            prefix, pw, ph, mx, my, perRow, rows,
+            options?.Compress ?? false,
+            options?.MaxSizeBytes ?? 1L << 30,
+            options?.DefaultValue ?? 0,
+            options?.MaxMaskedRatio ?? 1,
+            (int)Math.Max(1, ChunkTarget * (long)ChunkTarget / window));
+        return new ExportSpec
+        {
+            Project = project,
+            OperationId = operationId,
+            Description = request.Description,
+            CreateTime = now,
+            Expression = request.Expression!.Value.GetRawText(),
+            Grid = ExportGridSpec.From(grid),
+            DataType = type,
+            BandNames = image.BandNames,
+            Format = ExportSpec.TfRecord,
+            Bucket = destination.Bucket,
+            DestinationUris = [container.GetBlobClient(prefix).Uri.ToString()],
+            Records = layout,
+        };
+    }
+
+    private static void CheckTfRecordOptions(TfRecordImageExportOptions? options)
+    {
+        if (options is null)
+        {
+            return;
+        }
+
+        if (options.TileDimensions is { } patch && (patch.Width is not > 0 || patch.Height is not > 0))
+        {
+            throw Invalid("tfRecordOptions.tileDimensions needs a positive width and height.");
+        }
+
+        if (options.MarginDimensions is { } margin && (margin.Width is < 0 || margin.Height is < 0))
+        {
+            throw Invalid("tfRecordOptions.marginDimensions must not be negative.");
+        }
+
+        if (options.MaxSizeBytes is <= 0)
+        {
+            throw Invalid("tfRecordOptions.maxSizeBytes must be positive.");
+        }
+
+        if (options.MaxMaskedRatio is < 0 or > 1)
+        {
+            throw Invalid("tfRecordOptions.maxMaskedRatio must be between 0 and 1.");
+        }
+
+        if (options.SequenceData == true)
+        {
+            throw Invalid("tfRecordOptions.sequenceData is not supported by this server: patches are written as tf.Example.");
+        }
+
+        if (options.CollapseBands == true)
+        {
+            throw Invalid("tfRecordOptions.collapseBands is not supported by this server: each band is its own feature.");
+        }
+
+        if (options.TensorDepths is { Count: > 0 })
+        {
+            throw Invalid("tfRecordOptions.tensorDepths applies to array bands; this server exports scalar bands only.");
+        }
+    }
+
+    private async Task<BlobContainerClient> ContainerAsync(CloudStorageDestination destination, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(destination.Bucket);
+        return await container.ExistsAsync(cancellationToken)
+            ? container
+            : throw Invalid($"cloudStorageDestination.bucket: bucket '{destination.Bucket}' does not exist (a bucket is a blob container of the service's storage account; create it first).");
+    }
+
     private static void CheckAssetOptions(string project, ImageAssetExportOptions asset)
     {
         var destination = asset.EarthEngineDestination ?? throw Invalid("assetExportOptions.earthEngineDestination is required.");
@@ -240,10 +332,14 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
 
         if (format is ImageFileFormat.TfRecordImage)
         {
-            throw Invalid("fileExportOptions.fileFormat: TF_RECORD_IMAGE exports are not supported by this server yet; export GEO_TIFF.");
-        }
+            if (file.GeoTiffOptions is not null)
+            {
+                throw Invalid("fileExportOptions.geoTiffOptions can only be given with fileFormat GEO_TIFF.");
+            }
 
-        if (file.TfRecordOptions is not null)
+            CheckTfRecordOptions(file.TfRecordOptions);
+        }
+        else if (file.TfRecordOptions is not null)
         {
             throw Invalid("fileExportOptions.tfRecordOptions can only be given with fileFormat TF_RECORD_IMAGE.");
         }

@@ -15,6 +15,7 @@ namespace EeFunctions.App.Tests;
 public sealed class ExpressionEvaluatorTests
 {
     private const string Asset = "projects/p/assets/img";
+    private const string Collection = "projects/p/assets/coll";
 
     // A 4x1 image in EPSG:32618 with 30 m pixels: b1 (uint8) = 10, 0, 200, 3 (last masked); b2 (uint8) = 5, 0, 100, 250.
     private static readonly double[] B1 = [10, 0, 200, 3];
@@ -150,6 +151,33 @@ public sealed class ExpressionEvaluatorTests
     }
 
     [Fact]
+    public async Task Collections_load_filter_by_property_and_date_and_take_the_first()
+    {
+        var collection = Call("ImageCollection.load", ("id", Constant(Collection)));
+        var byIndex = Call("Collection.filter", ("collection", collection), ("filter", Call("Filter.eq", ("leftField", Constant("system:index")), ("rightValue", Constant("late")))));
+        var late = await ImageAsync(Call("Collection.first", ("collection", byIndex)));
+        Assert.Equal(5000d, late.Properties["system:time_start"]);
+        var range = Call("DateRange", ("start", Call("Date", ("value", Constant(0)))), ("end", Call("Date", ("value", Constant(2000)))));
+        var byDate = Call("Collection.filter", ("collection", collection), ("filter", Call("Filter.dateRangeContains", ("leftValue", range), ("rightField", Constant("system:time_start")))));
+        var early = await ImageAsync(Call("Collection.first", ("collection", byDate)));
+        Assert.Equal("img", early.Properties["system:index"]);
+        var none = Call("Collection.filter", ("collection", collection), ("filter", Call("Filter.eq", ("leftField", Constant("system:index")), ("rightValue", Constant("x")))));
+        var ex = await Assert.ThrowsAsync<EarthEngineException>(() => ImageAsync(Call("Collection.first", ("collection", none))));
+        Assert.Equal("Collection.first: The collection is empty.", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_mosaic_takes_each_pixel_from_the_last_image_where_it_is_unmasked()
+    {
+        var one = Call("Image.rename", ("input", Constant(1)), ("names", Raw("[\"b1\"]")));
+        var images = "{\"arrayValue\": {\"values\": [" + one + ", " + Select("b1") + "]}}";
+        var mosaic = await ImageAsync(Call("ImageCollection.mosaic", ("collection", Call("ImageCollection.fromImages", ("images", images)))));
+        Assert.Equal(["b1"], mosaic.BandNames);
+        var pixels = await PixelsAsync(mosaic);
+        Assert.Equal(new double[] { 10, 0, 200, 1 }, pixels.Values);
+    }
+
+    [Fact]
     public async Task Casts_saturate_and_truncate()
     {
         var pixels = await PixelsAsync(await ImageAsync(Call("Image.toInt8", ("value", Call("Image.multiply", ("image1", Select("b1")), ("image2", Constant(-0.7)))))));
@@ -228,11 +256,19 @@ public sealed class ExpressionEvaluatorTests
         };
 
         public Task<LoadedAsset?> FindImageAsync(string assetName, CancellationToken cancellationToken) =>
-            Task.FromResult(assetName == Asset
-                ? new LoadedAsset(Asset, new StoredImage(1, [new StoredTileset("ts", Layout, "EPSG:32618")], [new StoredBand("b1", "ts", 0), new StoredBand("b2", "ts", 1)]), new Dictionary<string, object?>())
+            Task.FromResult(assetName is Asset or Collection + "/late"
+                ? new LoadedAsset(assetName, new StoredImage(1, [new StoredTileset("ts", Layout, "EPSG:32618")], [new StoredBand("b1", "ts", 0), new StoredBand("b2", "ts", 1)]), new Dictionary<string, object?>
+                {
+                    ["system:index"] = assetName[(assetName.LastIndexOf('/') + 1)..],
+                    ["system:time_start"] = assetName == Asset ? 1000d : 5000d,
+                })
                 : null);
 
-        public Task<IReadOnlyList<string>?> ListCollectionAsync(string assetName, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>?>(null);
+        public Task<IReadOnlyList<string>?> ListCollectionAsync(string assetName, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<string>?>(assetName == Collection ? [Asset, Collection + "/late"] : null);
+
+        public Task<LoadedAsset> OpenGeoTiffAsync(string uri, CancellationToken cancellationToken) =>
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Image.loadGeoTIFF: no file at '{uri}' in memory.");
 
         public Task<PixelBlock> ReadAsync(LoadedAsset asset, StoredTileset tileset, TargetGrid grid, CancellationToken cancellationToken)
         {

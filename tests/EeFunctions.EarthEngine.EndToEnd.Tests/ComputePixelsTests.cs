@@ -53,6 +53,36 @@ public sealed class ComputePixelsTests(EeHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Load_GeoTIFF_reads_a_blob_in_place_with_bands_B0_B1_B2()
+    {
+        var uri = await host.UploadAsync("RGB.byte.tif");
+        var image = Call("Image.select", ("input", Call("Image.loadGeoTIFF", ("uri", Constant(uri)))), ("bandSelectors", Constant(new JsonArray("B2", "B0"))));
+        var region = Call("GeometryConstructors.Rectangle", ("coordinates", Constant(new JsonArray(150000, 2650000, 180000, 2680000))), ("crs", Call("Projection", ("crs", Constant("EPSG:32618")))), ("geodesic", Constant(false)));
+        var body = new JsonObject { ["expression"] = Expression(Call("Image.clipToBoundsAndScale", ("input", image), ("geometry", region), ("scale", Constant(100)))) };
+        using var client = host.Client(host.Token(Project));
+        var path = await PostPixelsAsync(client, $"/v1/projects/{Project}/image:computePixels", body, "image/tiff");
+        var expected = Path.Combine(Path.GetTempPath(), "eewarp-" + Guid.NewGuid().ToString("N") + ".tif");
+        try
+        {
+            GdalTool.Run("gdalwarp", "-q", "-te", "150000", "2650000", "180000", "2680000", "-tr", "100", "100", "-r", "near", "-dstnodata", "0", TestData.Raster("RGB.byte.tif"), expected);
+            Assert.Equal(GdalTool.Read(expected, "3").Values, GdalTool.Read(path, "1").Values);
+            Assert.Equal(GdalTool.Read(expected, "1").Values, GdalTool.Read(path, "2").Values);
+            Assert.Equal(["B2", "B0"], GdalTool.Info(path)["bands"]!.AsArray().Select(b => b!["description"]!.GetValue<string>()));
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(expected);
+        }
+
+        var missing = new JsonObject { ["expression"] = Expression(Call("Image.loadGeoTIFF", ("uri", Constant("gs://sources/none.tif")))) };
+        var (status, error, response) = await EeApi.PostAsync(client, $"/v1/projects/{Project}/image:computePixels", missing.ToJsonString());
+        response.Dispose();
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("Image.loadGeoTIFF: ", error!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compute_pixels_visualizes_band_math_as_a_PNG()
     {
         var nd = Call("Image.normalizedDifference", ("input", Load()), ("bandNames", Constant(new JsonArray("b1", "b2"))));

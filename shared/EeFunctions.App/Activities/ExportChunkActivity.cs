@@ -19,7 +19,7 @@ namespace EeFunctions.App.Activities;
 /// level-0 tiles). Answers whether the chunk has any unmasked pixel.
 /// </summary>
 [DurableTask(Name)]
-public sealed class ExportChunkActivity(EeStorage storage, RasterReader reader, RasterTiler tiler, SourceResolver resolver, IHostApplicationLifetime lifetime) : TaskActivity<ExportChunkInput, bool>
+public sealed class ExportChunkActivity(EeStorage storage, CatalogImageAssetsFactory assetsFactory, RasterTiler tiler, IHostApplicationLifetime lifetime) : TaskActivity<ExportChunkInput, bool>
 {
     public const string Name = "EeExport_Chunk";
 
@@ -35,7 +35,7 @@ public sealed class ExportChunkActivity(EeStorage storage, RasterReader reader, 
         try
         {
             // The caller's access was checked when the export was accepted.
-            var assets = new CatalogImageAssets(storage, reader, resolver, _ => true);
+            var assets = assetsFactory.For(_ => true);
             using var expression = JsonDocument.Parse(spec.Expression);
             var image = await ExpressionEvaluator.Parse(expression.RootElement, new ComputeContext(assets, cancellationToken)).EvaluateImageAsync();
             var grid = spec.Grid.Window(chunk.X, chunk.Y, chunk.Width, chunk.Height);

@@ -43,6 +43,7 @@ public static class EarthEngineServiceCollectionExtensions
         }
 
         services.AddSingleton<EeImageApi>();
+        services.AddSingleton<Compute.CatalogImageAssetsFactory>();
         services.AddSingleton<Export.ImageExportPlanner>();
         services.AddSingleton<Export.ImageExportStarter>();
         services.AddSingleton<EeExportApi>();

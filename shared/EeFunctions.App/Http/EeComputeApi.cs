@@ -7,7 +7,6 @@ using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Json;
 using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
-using EeFunctions.Raster.Reading;
 using Microsoft.Extensions.Options;
 
 namespace EeFunctions.App.Http;
@@ -18,7 +17,7 @@ namespace EeFunctions.App.Http;
 /// <c>thumbnails/{id}:getPixels</c> is fetched. As Earth Engine's, a thumbnail URL needs no token: its random id is
 /// the capability; it lives <see cref="ThumbnailLifetime"/>.
 /// </summary>
-public sealed class EeComputeApi(EeStorage storage, RasterReader reader, SourceResolver resolver, IOptions<EarthEngineOptions> options)
+public sealed class EeComputeApi(EeStorage storage, CatalogImageAssetsFactory assetsFactory, IOptions<EarthEngineOptions> options)
 {
     public static readonly TimeSpan ThumbnailLifetime = TimeSpan.FromHours(24);
 
@@ -73,7 +72,7 @@ public sealed class EeComputeApi(EeStorage storage, RasterReader reader, SourceR
         }
 
         using var expression = JsonDocument.Parse(stored.Expression);
-        var assets = new CatalogImageAssets(storage, reader, resolver, p => p == stored.Project);
+        var assets = assetsFactory.For(p => p == stored.Project);
         var pixels = await ComputedPixels.RenderAsync(expression.RootElement, stored.FileFormat, stored.Grid, stored.BandIds, stored.VisualizationOptions, assets, options.Value.MaxGetPixelsBytes, call.Aborted);
         await WriteAsync(call, pixels);
     }
@@ -81,7 +80,7 @@ public sealed class EeComputeApi(EeStorage storage, RasterReader reader, SourceR
     private static string BlobName(string project, string id) => $"thumbnails/{project}/{id}.json";
 
     private CatalogImageAssets Assets(string project, EeCaller caller) =>
-        new(storage, reader, resolver, p => p == project || caller.Has(p, EePermissions.AssetsGet));
+        assetsFactory.For(p => p == project || caller.Has(p, EePermissions.AssetsGet));
 
     private static async Task WriteAsync(EeCall call, EncodedPixels pixels)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using EeFunctions.App.Orchestrations;
 using EeFunctions.EarthEngine.Errors;
+using EeFunctions.EarthEngine.Import;
 using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
 using EeFunctions.Raster;
@@ -13,7 +15,7 @@ namespace EeFunctions.App.EarthEngine.Compute;
 /// COG, for external images) for pixels. <paramref name="canRead"/> says which projects the caller may read; an
 /// asset elsewhere is "not found", as Earth Engine answers for assets the caller cannot see.
 /// </summary>
-public sealed class CatalogImageAssets(EeStorage storage, RasterReader reader, SourceResolver resolver, Func<string, bool> canRead) : IImageAssets
+public sealed class CatalogImageAssets(EeStorage storage, RasterReader reader, SourceResolver resolver, TilesetInspector inspector, Func<string, bool> canRead) : IImageAssets
 {
     private const int PageSize = 1000;
 
@@ -80,11 +82,43 @@ public sealed class CatalogImageAssets(EeStorage storage, RasterReader reader, S
         return names;
     }
 
+    public async Task<LoadedAsset> OpenGeoTiffAsync(string uri, CancellationToken cancellationToken)
+    {
+        if (!resolver.Locate(uri).IsBlob)
+        {
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Image.loadGeoTIFF: '{uri}' is not a gs:// or blob URL of the service's storage account.");
+        }
+
+        // Inspected as an external image's source is: a GeoTIFF read in place, pinned to the version inspected.
+        var spec = new ImportSpec
+        {
+            Project = "loadgeotiff",
+            AssetPath = "loadGeoTIFF",
+            OperationId = "loadGeoTIFF",
+            Description = string.Empty,
+            CreateTime = DateTimeOffset.UnixEpoch,
+            Tilesets = [new SpecTileset("0", [uri], null, null)],
+        };
+        TilesetPlan plan;
+        try
+        {
+            plan = await inspector.InspectAsync(spec, 0, cancellationToken);
+        }
+        catch (ImportFailedException ex)
+        {
+            var (_, message) = ImportFailedException.Parse(typeof(ImportFailedException).FullName!, ex.Message);
+            throw new EarthEngineException(EeStatusCode.InvalidArgument, $"Image.loadGeoTIFF: {message}");
+        }
+
+        var tileset = new StoredTileset(plan.StoreId, plan.Layout, plan.CrsCode, new ExternalPixels(plan.Sources, plan.VrtTemplate));
+        var bands = Enumerable.Range(0, plan.Layout.BandCount).Select(b => new StoredBand(FormattableString.Invariant($"B{b}"), plan.StoreId, b)).ToList();
+        return new LoadedAsset(uri, new StoredImage(0, [tileset], bands), new Dictionary<string, object?>(StringComparer.Ordinal) { ["system:id"] = uri });
+    }
+
     public async Task<PixelBlock> ReadAsync(LoadedAsset asset, StoredTileset tileset, TargetGrid grid, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(asset);
         ArgumentNullException.ThrowIfNull(tileset);
-        var (project, path) = EeNames.ParseAssetName(asset.Name);
         try
         {
             if (tileset.External is { } external)
@@ -95,6 +129,7 @@ public sealed class CatalogImageAssets(EeStorage storage, RasterReader reader, S
                 return pixels;
             }
 
+            var (project, path) = EeNames.ParseAssetName(asset.Name);
             var key = new TilesetKey(project, EeStorage.AssetKey(path), asset.Image.Generation, tileset.Id);
             return await reader.ReadAsync(tileset.Layout, key, storage.Tiles, grid, cancellationToken, "near");
         }

@@ -15,6 +15,9 @@ public interface IImageAssets
     /// <summary>The images of an image collection asset in name order, or null when there is no such collection.</summary>
     Task<IReadOnlyList<string>?> ListCollectionAsync(string assetName, CancellationToken cancellationToken);
 
+    /// <summary>A GeoTIFF read in place (<c>Image.loadGeoTIFF</c>): its bands B0, B1, …; a bad URI or file is a 400.</summary>
+    Task<LoadedAsset> OpenGeoTiffAsync(string uri, CancellationToken cancellationToken);
+
     /// <summary>One tileset of the image on the grid, resampled nearest-neighbour.</summary>
     Task<PixelBlock> ReadAsync(LoadedAsset asset, StoredTileset tileset, TargetGrid grid, CancellationToken cancellationToken);
 }

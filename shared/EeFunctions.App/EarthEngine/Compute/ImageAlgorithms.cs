@@ -19,6 +19,11 @@ public static class ImageAlgorithms
     {
         ArgumentNullException.ThrowIfNull(add);
         add.Async("Image.load", ["id", "version"], LoadAsync);
+        add.Async("Image.loadGeoTIFF", ["uri"], async call =>
+        {
+            var uri = call.Text("uri");
+            return await call.Context.LoadOnceAsync("GeoTIFF", uri, async () => FromAsset(await call.Context.Assets.OpenGeoTiffAsync(uri, call.Context.CancellationToken), call.Context.Assets));
+        });
         add.Sync("Image.constant", ["value"], call => call.Raw("value") is IReadOnlyList<object?> list ? Constants(list) : Constant(call.Required("value")));
         add.Sync("Image.select", ["input", "bandSelectors", "newNames"], Select);
         add.Sync("Image.rename", ["input", "names"], Rename);

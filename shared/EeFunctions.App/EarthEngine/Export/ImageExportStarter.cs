@@ -5,7 +5,6 @@ using EeFunctions.EarthEngine.Auth;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.EarthEngine.Models;
 using EeFunctions.EarthEngine.Names;
-using EeFunctions.Raster.Reading;
 using Microsoft.DurableTask.Client;
 
 namespace EeFunctions.App.EarthEngine.Export;
@@ -14,9 +13,7 @@ namespace EeFunctions.App.EarthEngine.Export;
 public sealed class ImageExportStarter(
     OrchestrationStarter starter,
     ImageExportPlanner planner,
-    EeStorage storage,
-    RasterReader reader,
-    SourceResolver resolver,
+    CatalogImageAssetsFactory assetsFactory,
     ILogger<ImageExportStarter> logger)
 {
     public async Task<OrchestrationMetadata> StartAsync(DurableTaskClient client, string project, EeCaller caller, ExportImageRequest request, CancellationToken cancellationToken)
@@ -35,7 +32,7 @@ public sealed class ImageExportStarter(
             return existing;
         }
 
-        var assets = new CatalogImageAssets(storage, reader, resolver, p => p == project || caller.Has(p, EePermissions.AssetsGet));
+        var assets = assetsFactory.For(p => p == project || caller.Has(p, EePermissions.AssetsGet));
         var spec = await planner.PlanAsync(project, operationId, request, assets, DateTimeOffset.UtcNow, cancellationToken);
         if (await starter.StartOnceAsync(client, ExportImageOrchestrator.Name, instanceId, spec, cancellationToken))
         {

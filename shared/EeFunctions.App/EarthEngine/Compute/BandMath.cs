@@ -1,14 +1,48 @@
+using System.Numerics.Tensors;
+
 namespace EeFunctions.App.EarthEngine.Compute;
 
 /// <summary>
-/// Band-wise pixel operations: unary and binary maps over values with Earth Engine's masking (a binary result is
-/// masked where either input is: the minimum of the masks) and band pairing (equal band counts pair by index; a
+/// Band-wise pixel operations: unary and binary maps over whole planes of values (SIMD where TensorPrimitives has
+/// the kernel) with Earth Engine's masking (a binary result is masked where either input is: the minimum of the masks) and band pairing (equal band counts pair by index; a
 /// one-band image pairs with every band of the other).
 /// </summary>
 public static class BandMath
 {
     /// <summary>A pixel function that may mask its result (returns false to mask: division by zero, negative NDVI inputs).</summary>
     public delegate bool MaskedBinary(double a, double b, out double result);
+
+    /// <summary>A whole-plane binary operation (TensorPrimitives' SIMD kernels, or <see cref="Scalar(Func{double, double, double})"/>).</summary>
+    public delegate void PlaneBinary(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> destination);
+
+    /// <summary>A whole-plane unary operation.</summary>
+    public delegate void PlaneUnary(ReadOnlySpan<double> x, Span<double> destination);
+
+    /// <summary>A per-pixel function as a plane operation, for what has no SIMD kernel (comparisons, logic).</summary>
+    public static PlaneBinary Scalar(Func<double, double, double> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return (x, y, destination) =>
+        {
+            for (var i = 0; i < destination.Length; i++)
+            {
+                destination[i] = f(x[i], y[i]);
+            }
+        };
+    }
+
+    /// <summary>A per-pixel function as a plane operation.</summary>
+    public static PlaneUnary Scalar(Func<double, double> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return (x, destination) =>
+        {
+            for (var i = 0; i < destination.Length; i++)
+            {
+                destination[i] = f(x[i]);
+            }
+        };
+    }
 
     /// <summary>Applies <paramref name="op"/> to the bands of two images paired Earth Engine's way.</summary>
     public static EeImage Pair(AlgorithmCall call, EeImage a, EeImage b, Func<ImageBand, ImageBand, ImageBand> op)
@@ -37,9 +71,10 @@ public static class BandMath
     }
 
     /// <summary>A band computed from one band, pixel by pixel; masked pixels keep their mask.</summary>
-    public static ImageBand Unary(ImageBand band, PixelType type, Func<double, double> f)
+    public static ImageBand Unary(ImageBand band, PixelType type, PlaneUnary f)
     {
         ArgumentNullException.ThrowIfNull(band);
+        ArgumentNullException.ThrowIfNull(f);
         return band with
         {
             Type = type,
@@ -47,22 +82,18 @@ public static class BandMath
             {
                 var p = await s.PixelsAsync(band);
                 var values = GC.AllocateUninitializedArray<double>(p.Length);
-                var input = p.Values;
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = f(input[i]);
-                }
-
+                f(p.Values, values);
                 return new BandPixels(values, p.Mask);
             },
         };
     }
 
     /// <summary>A band computed from two, pixel by pixel; named, projected and bounded as the first.</summary>
-    public static ImageBand Binary(ImageBand a, ImageBand b, PixelType type, Func<double, double, double> f)
+    public static ImageBand Binary(ImageBand a, ImageBand b, PixelType type, PlaneBinary f)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(f);
         return a with
         {
             Type = type,
@@ -71,12 +102,7 @@ public static class BandMath
             {
                 var (pa, pb) = (await s.PixelsAsync(a), await s.PixelsAsync(b));
                 var values = GC.AllocateUninitializedArray<double>(pa.Length);
-                var (va, vb) = (pa.Values, pb.Values);
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = f(va[i], vb[i]);
-                }
-
+                f(pa.Values, pb.Values, values);
                 return new BandPixels(values, MinMask(pa.Mask, pb.Mask));
             },
         };
@@ -118,17 +144,43 @@ public static class BandMath
         };
     }
 
+    /// <summary>a / b in SIMD, a float band; division by zero masks the pixel (and leaves 0 there).</summary>
+    public static ImageBand Divide(ImageBand a, ImageBand b, PixelType type)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a with
+        {
+            Type = type,
+            Footprint = [.. a.Footprint, .. b.Footprint],
+            Compute = async s =>
+            {
+                var (pa, pb) = (await s.PixelsAsync(a), await s.PixelsAsync(b));
+                var values = GC.AllocateUninitializedArray<double>(pa.Length);
+                TensorPrimitives.Divide(pa.Values, pb.Values, values);
+                var mask = MinMask(pa.Mask, pb.Mask);
+                var divisors = pb.Values.AsSpan();
+                for (var i = divisors.IndexOf(0d); i >= 0 && i < divisors.Length; i++)
+                {
+                    if (divisors[i] == 0)
+                    {
+                        values[i] = 0;
+                        mask[i] = 0;
+                    }
+                }
+
+                return new BandPixels(values, mask);
+            },
+        };
+    }
+
     /// <summary>The element-wise minimum of two masks (a new array).</summary>
     public static byte[] MinMask(byte[] a, byte[] b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var mask = GC.AllocateUninitializedArray<byte>(a.Length);
-        for (var i = 0; i < mask.Length; i++)
-        {
-            mask[i] = Math.Min(a[i], b[i]);
-        }
-
+        TensorPrimitives.Min<byte>(a, b, mask);
         return mask;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using EeFunctions.Raster;
@@ -38,38 +39,34 @@ public static class ImageAlgorithms
         add.Sync("Image.setDefaultProjection", ["image", "crs", "crsTransform", "scale"], Reproject);
         add.Sync("Image.projection", ["image"], call => ProjectionOf(call, call.Image("image")));
 
-        Binary(add, "Image.add", (a, b) => PixelType.Arithmetic(a, b, a.Min + b.Min, a.Max + b.Max), (x, y) => x + y);
-        Binary(add, "Image.subtract", (a, b) => PixelType.Arithmetic(a, b, a.Min - b.Max, a.Max - b.Min), (x, y) => x - y);
-        Binary(add, "Image.multiply", (a, b) => BandMath.ProductRange(a, b) is var r ? PixelType.Arithmetic(a, b, r.Min, r.Max) : null!, (x, y) => x * y);
+        Binary(add, "Image.add", (a, b) => PixelType.Arithmetic(a, b, a.Min + b.Min, a.Max + b.Max), TensorPrimitives.Add);
+        Binary(add, "Image.subtract", (a, b) => PixelType.Arithmetic(a, b, a.Min - b.Max, a.Max - b.Min), TensorPrimitives.Subtract);
+        Binary(add, "Image.multiply", (a, b) => BandMath.ProductRange(a, b) is var r ? PixelType.Arithmetic(a, b, r.Min, r.Max) : null!, TensorPrimitives.Multiply);
         add.Sync("Image.divide", ["image1", "image2"], call => BandMath.Pair(call, call.Image("image1"), call.Image("image2"), (a, b) =>
-            BandMath.BinaryMasked(a, b, PixelType.FloatOf(a.Type, b.Type), static (x, y, out r) =>
-            {
-                r = y == 0 ? 0 : x / y;
-                return y != 0;
-            })));
-        Binary(add, "Image.max", PixelType.Union, Math.Max);
-        Binary(add, "Image.min", PixelType.Union, Math.Min);
-        Binary(add, "Image.pow", PixelType.FloatOf, Math.Pow);
-        Binary(add, "Image.gt", (_, _) => PixelType.Boolean, (x, y) => x > y ? 1 : 0);
-        Binary(add, "Image.gte", (_, _) => PixelType.Boolean, (x, y) => x >= y ? 1 : 0);
-        Binary(add, "Image.lt", (_, _) => PixelType.Boolean, (x, y) => x < y ? 1 : 0);
-        Binary(add, "Image.lte", (_, _) => PixelType.Boolean, (x, y) => x <= y ? 1 : 0);
-        Binary(add, "Image.eq", (_, _) => PixelType.Boolean, (x, y) => x == y ? 1 : 0);
-        Binary(add, "Image.neq", (_, _) => PixelType.Boolean, (x, y) => x != y ? 1 : 0);
-        Binary(add, "Image.and", (_, _) => PixelType.Boolean, (x, y) => x != 0 && y != 0 ? 1 : 0);
-        Binary(add, "Image.or", (_, _) => PixelType.Boolean, (x, y) => x != 0 || y != 0 ? 1 : 0);
+            BandMath.Divide(a, b, PixelType.FloatOf(a.Type, b.Type))));
+        Binary(add, "Image.max", PixelType.Union, TensorPrimitives.Max);
+        Binary(add, "Image.min", PixelType.Union, TensorPrimitives.Min);
+        Binary(add, "Image.pow", PixelType.FloatOf, TensorPrimitives.Pow);
+        Binary(add, "Image.gt", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x > y ? 1 : 0));
+        Binary(add, "Image.gte", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x >= y ? 1 : 0));
+        Binary(add, "Image.lt", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x < y ? 1 : 0));
+        Binary(add, "Image.lte", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x <= y ? 1 : 0));
+        Binary(add, "Image.eq", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x == y ? 1 : 0));
+        Binary(add, "Image.neq", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x != y ? 1 : 0));
+        Binary(add, "Image.and", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x != 0 && y != 0 ? 1 : 0));
+        Binary(add, "Image.or", (_, _) => PixelType.Boolean, BandMath.Scalar((x, y) => x != 0 || y != 0 ? 1 : 0));
 
-        Unary(add, "Image.not", _ => PixelType.Boolean, x => x == 0 ? 1 : 0);
-        Unary(add, "Image.abs", t => t.IsInteger ? PixelType.Int(t.Min >= 0 ? t.Min : t.Max <= 0 ? -t.Max : 0, Math.Max(Math.Abs(t.Min), Math.Abs(t.Max))) : t, Math.Abs);
-        Unary(add, "Image.sqrt", t => t.ToFloating(), Math.Sqrt);
-        Unary(add, "Image.log", t => t.ToFloating(), Math.Log);
-        Unary(add, "Image.log10", t => t.ToFloating(), Math.Log10);
-        Unary(add, "Image.exp", t => t.ToFloating(), Math.Exp);
+        Unary(add, "Image.not", _ => PixelType.Boolean, BandMath.Scalar(x => x == 0 ? 1 : 0));
+        Unary(add, "Image.abs", t => t.IsInteger ? PixelType.Int(t.Min >= 0 ? t.Min : t.Max <= 0 ? -t.Max : 0, Math.Max(Math.Abs(t.Min), Math.Abs(t.Max))) : t, TensorPrimitives.Abs);
+        Unary(add, "Image.sqrt", t => t.ToFloating(), TensorPrimitives.Sqrt);
+        Unary(add, "Image.log", t => t.ToFloating(), TensorPrimitives.Log);
+        Unary(add, "Image.log10", t => t.ToFloating(), TensorPrimitives.Log10);
+        Unary(add, "Image.exp", t => t.ToFloating(), TensorPrimitives.Exp);
         foreach (var cast in Casts)
         {
             var type = PixelType.Named(cast)!;
-            Unary(add, "Image.to" + cast, _ => type, x => BandMath.Cast(x, type));
-            Unary(add, "Image." + cast.ToLowerInvariant(), _ => type, x => BandMath.Cast(x, type));
+            Unary(add, "Image.to" + cast, _ => type, BandMath.Scalar(x => BandMath.Cast(x, type)));
+            Unary(add, "Image." + cast.ToLowerInvariant(), _ => type, BandMath.Scalar(x => BandMath.Cast(x, type)));
         }
 
         add.Sync("Image.cast", ["image", "bandTypes", "bandOrder"], Cast);
@@ -142,26 +139,22 @@ public static class ImageAlgorithms
         switch (block.DataType)
         {
             case RasterDataType.Byte:
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = bytes[i];
-                }
-
+                TensorPrimitives.ConvertChecked<byte, double>(bytes, values);
                 break;
             case RasterDataType.UInt16:
-                Widen(MemoryMarshal.Cast<byte, ushort>(bytes), values);
+                TensorPrimitives.ConvertChecked<ushort, double>(MemoryMarshal.Cast<byte, ushort>(bytes), values);
                 break;
             case RasterDataType.Int16:
-                Widen(MemoryMarshal.Cast<byte, short>(bytes), values);
+                TensorPrimitives.ConvertChecked<short, double>(MemoryMarshal.Cast<byte, short>(bytes), values);
                 break;
             case RasterDataType.UInt32:
-                Widen(MemoryMarshal.Cast<byte, uint>(bytes), values);
+                TensorPrimitives.ConvertChecked<uint, double>(MemoryMarshal.Cast<byte, uint>(bytes), values);
                 break;
             case RasterDataType.Int32:
-                Widen(MemoryMarshal.Cast<byte, int>(bytes), values);
+                TensorPrimitives.ConvertChecked<int, double>(MemoryMarshal.Cast<byte, int>(bytes), values);
                 break;
             case RasterDataType.Float32:
-                Widen(MemoryMarshal.Cast<byte, float>(bytes), values);
+                TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.Cast<byte, float>(bytes), values);
                 break;
             case RasterDataType.Float64:
                 MemoryMarshal.Cast<byte, double>(bytes).CopyTo(values);
@@ -209,15 +202,6 @@ public static class ImageAlgorithms
         return first;
     }
 
-    private static void Widen<T>(ReadOnlySpan<T> source, double[] target)
-        where T : struct, IConvertible
-    {
-        for (var i = 0; i < target.Length; i++)
-        {
-            target[i] = source[i].ToDouble(CultureInfo.InvariantCulture);
-        }
-    }
-
     private static ImageBand ConstantBand(string name, double value) => new()
     {
         Name = name,
@@ -226,10 +210,10 @@ public static class ImageAlgorithms
         Compute = s => Task.FromResult(BandPixels.Constant(s.PixelCount, value)),
     };
 
-    private static void Binary(Algorithms.Builder add, string name, Func<PixelType, PixelType, PixelType> type, Func<double, double, double> f) =>
+    private static void Binary(Algorithms.Builder add, string name, Func<PixelType, PixelType, PixelType> type, BandMath.PlaneBinary f) =>
         add.Sync(name, ["image1", "image2"], call => BandMath.Pair(call, call.Image("image1"), call.Image("image2"), (a, b) => BandMath.Binary(a, b, type(a.Type, b.Type), f)));
 
-    private static void Unary(Algorithms.Builder add, string name, Func<PixelType, PixelType> type, Func<double, double> f) =>
+    private static void Unary(Algorithms.Builder add, string name, Func<PixelType, PixelType> type, BandMath.PlaneUnary f) =>
         add.Sync(name, ["value"], call => call.Image("value") is var image ? image with { Bands = [.. image.Bands.Select(b => BandMath.Unary(b, type(b.Type), f))] } : null);
 
     private static async Task<object?> LoadAsync(AlgorithmCall call)
@@ -485,7 +469,7 @@ public static class ImageAlgorithms
             }
 
             var type = (named is string s ? PixelType.Named(s) : null) ?? throw call.Error($"Unknown pixel type '{named}' for band '{b.Name}'.");
-            return BandMath.Unary(b, type, x => BandMath.Cast(x, type));
+            return BandMath.Unary(b, type, BandMath.Scalar(x => BandMath.Cast(x, type)));
         }).ToList();
         if (call.OptionalStrings("bandOrder") is { } order)
         {
@@ -509,7 +493,7 @@ public static class ImageAlgorithms
             Bands = [.. image.Bands.Select(b => BandMath.Unary(
                 b,
                 b.Type.IsInteger ? PixelType.Int(Math.Max(b.Type.Min, Math.Ceiling(low)), Math.Min(b.Type.Max, Math.Floor(high))) : b.Type,
-                x => Math.Clamp(x, low, high)))],
+                BandMath.Scalar(x => Math.Clamp(x, low, high))))],
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using EeFunctions.App.EarthEngine.Compute;
 using EeFunctions.Raster;
@@ -7,8 +8,8 @@ using EeFunctions.Raster.Tiles;
 namespace EeFunctions.App.EarthEngine.Export;
 
 /// <summary>
-/// Computes an image's bands on a grid into a block of the export's pixel type: values cast the Earth Engine way
-/// (integers truncated and saturated), masked pixels set to the fill value, one mask per band.
+/// Computes an image's bands on a grid into a block of the export's pixel type: values converted in SIMD the Earth
+/// Engine way (integers truncated toward zero and saturated), masked pixels set to the fill value, one mask per band.
 /// </summary>
 public static class ImageRenderer
 {
@@ -18,13 +19,12 @@ public static class ImageRenderer
         ArgumentNullException.ThrowIfNull(grid);
         var session = new ComputeSession(grid, cancellationToken);
         var block = new PixelBlock(grid.Width, grid.Height, image.Bands.Count, type, image.Bands.Count);
-        var target = PixelType.Of(type);
         for (var b = 0; b < image.Bands.Count; b++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var pixels = await session.PixelsAsync(image.Bands[b]);
             pixels.Mask.CopyTo(block.MaskBand(b));
-            Write(block.BandBytes(b), type, target, pixels, fill);
+            Write(block.BandBytes(b), type, pixels, fill);
         }
 
         return block;
@@ -37,48 +37,53 @@ public static class ImageRenderer
         return block.Mask.IndexOfAnyExcept((byte)0) >= 0;
     }
 
-    private static void Write(Span<byte> bytes, RasterDataType type, PixelType target, BandPixels pixels, double fill)
+    private static void Write(Span<byte> bytes, RasterDataType type, BandPixels pixels, double fill)
     {
         var values = pixels.Values;
-        var mask = pixels.Mask;
-        double Value(int i) => mask[i] == 0 ? fill : BandMath.Cast(values[i], target);
         switch (type)
         {
             case RasterDataType.Byte:
-                for (var i = 0; i < values.Length; i++)
-                {
-                    bytes[i] = (byte)Value(i);
-                }
-
+                TensorPrimitives.ConvertSaturating<double, byte>(values, bytes);
+                Fill(bytes, pixels.Mask, (byte)fill);
                 break;
             case RasterDataType.UInt16:
-                Fill(MemoryMarshal.Cast<byte, ushort>(bytes), values.Length, i => (ushort)Value(i));
+                TensorPrimitives.ConvertSaturating<double, ushort>(values, MemoryMarshal.Cast<byte, ushort>(bytes));
+                Fill(MemoryMarshal.Cast<byte, ushort>(bytes), pixels.Mask, (ushort)fill);
                 break;
             case RasterDataType.Int16:
-                Fill(MemoryMarshal.Cast<byte, short>(bytes), values.Length, i => (short)Value(i));
+                TensorPrimitives.ConvertSaturating<double, short>(values, MemoryMarshal.Cast<byte, short>(bytes));
+                Fill(MemoryMarshal.Cast<byte, short>(bytes), pixels.Mask, (short)fill);
                 break;
             case RasterDataType.UInt32:
-                Fill(MemoryMarshal.Cast<byte, uint>(bytes), values.Length, i => (uint)Value(i));
+                TensorPrimitives.ConvertSaturating<double, uint>(values, MemoryMarshal.Cast<byte, uint>(bytes));
+                Fill(MemoryMarshal.Cast<byte, uint>(bytes), pixels.Mask, (uint)fill);
                 break;
             case RasterDataType.Int32:
-                Fill(MemoryMarshal.Cast<byte, int>(bytes), values.Length, i => (int)Value(i));
+                TensorPrimitives.ConvertSaturating<double, int>(values, MemoryMarshal.Cast<byte, int>(bytes));
+                Fill(MemoryMarshal.Cast<byte, int>(bytes), pixels.Mask, (int)fill);
                 break;
             case RasterDataType.Float32:
-                Fill(MemoryMarshal.Cast<byte, float>(bytes), values.Length, i => (float)Value(i));
+                TensorPrimitives.ConvertTruncating<double, float>(values, MemoryMarshal.Cast<byte, float>(bytes));
+                Fill(MemoryMarshal.Cast<byte, float>(bytes), pixels.Mask, (float)fill);
                 break;
             case RasterDataType.Float64:
-                Fill(MemoryMarshal.Cast<byte, double>(bytes), values.Length, Value);
+                values.CopyTo(MemoryMarshal.Cast<byte, double>(bytes));
+                Fill(MemoryMarshal.Cast<byte, double>(bytes), pixels.Mask, fill);
                 break;
             default:
                 throw new NotSupportedException($"Pixel type {type} is not supported.");
         }
     }
 
-    private static void Fill<T>(Span<T> target, int length, Func<int, T> value)
+    /// <summary>Masked pixels get the fill value (the saturating conversion above truncates toward zero, as Earth Engine's casts do).</summary>
+    private static void Fill<T>(Span<T> target, byte[] mask, T fill)
     {
-        for (var i = 0; i < length; i++)
+        for (var i = mask.AsSpan().IndexOf((byte)0); i >= 0 && i < mask.Length; i++)
         {
-            target[i] = value(i);
+            if (mask[i] == 0)
+            {
+                target[i] = fill;
+            }
         }
     }
 }

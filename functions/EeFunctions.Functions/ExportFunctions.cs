@@ -22,7 +22,7 @@ public sealed class ExportFunctions(ExportChunkActivity chunk, WriteExportFileAc
         writeFile.RunAsync(new FunctionActivityContext(WriteExportFileActivity.Name, function), input);
 
     [Function(WriteTfRecordActivity.Name)]
-    public Task<int> WriteTfRecord([ActivityTrigger] ExportSpec input, FunctionContext function) =>
+    public Task<IReadOnlyList<string>> WriteTfRecord([ActivityTrigger] ExportSpec input, FunctionContext function) =>
         writeRecords.RunAsync(new FunctionActivityContext(WriteTfRecordActivity.Name, function), input);
 
     [Function(CleanupExportActivity.Name)]

@@ -177,7 +177,7 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
             ["maxSizeBytes"] = "60000",
             ["defaultValue"] = -1,
         };
-        await ExportAsync(body);
+        var done = await ExportAsync(body);
 
         // 200x130 pixels hold 3x2 whole 64x64 patches; the rest is dropped.
         var mixer = JsonNode.Parse((await _container.GetBlobClient("records/rgbmixer.json").DownloadContentAsync()).Value.Content.ToString())!;
@@ -195,6 +195,7 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
 
         Assert.True(shards.Count > 1, $"maxSizeBytes should have split the records: {string.Join(", ", shards)}");
         Assert.Equal(shards.Select((_, i) => $"records/rgb-{i:D5}.tfrecord.gz"), shards);
+        Assert.Equal([.. shards.Select(s => _container.GetBlobClient(s).Uri.ToString()), _container.GetBlobClient("records/rgbmixer.json").Uri.ToString()], done["metadata"]!["destinationUris"]!.AsArray().Select(u => u!.GetValue<string>()));
         var patches = new List<Dictionary<string, double[]>>();
         foreach (var shard in shards)
         {
@@ -300,6 +301,50 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
         finally
         {
             File.Delete(last);
+        }
+    }
+
+    [Fact]
+    public async Task Skip_empty_files_writes_and_lists_only_files_with_unmasked_pixels()
+    {
+        var region = Call("GeometryConstructors.Rectangle", ("coordinates", Constant(new JsonArray(205650, 2719200, 205650 + 300 * 1024, 2719200 + 300 * 256))), ("crs", Call("Projection", ("crs", Constant("EPSG:32618")))), ("geodesic", Constant(false)));
+        var body = FileBody(Expression(Call("Image.clipToBoundsAndScale", ("input", Select("b1")), ("geometry", region), ("scale", Constant(300)))), "sparse/part");
+        body["fileExportOptions"]!["geoTiffOptions"] = new JsonObject { ["tileDimensions"] = new JsonObject { ["width"] = 512, ["height"] = 256 }, ["skipEmptyFiles"] = true };
+        var done = await ExportAsync(body);
+        var uri = Assert.Single(done["metadata"]!["destinationUris"]!.AsArray())!.GetValue<string>();
+        Assert.EndsWith("/sparse/part-0000000000-0000000000.tif", uri, StringComparison.Ordinal);
+        var listed = new List<string>();
+        await foreach (var blob in _container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "sparse/", CancellationToken.None))
+        {
+            listed.Add(blob.Name);
+        }
+
+        Assert.Equal(["sparse/part-0000000000-0000000000.tif"], listed);
+    }
+
+    [Fact]
+    public async Task An_asset_deleted_after_the_export_was_accepted_fails_the_operation_with_EE_s_message()
+    {
+        using var client = host.Client(host.Token(Project));
+        var doomed = $"projects/{Project}/assets/exp/doomed";
+        var import = await EeApi.ImportAsync(client, Project, EeApi.Manifest(Project, "exp/doomed", await host.UploadAsync("RGB.byte.tif")), overwrite: true);
+        Assert.Equal("SUCCEEDED", EeApi.State(await EeApi.PollAsync(client, import["name"]!.GetValue<string>())));
+        var region = Call("GeometryConstructors.Rectangle", ("coordinates", Constant(new JsonArray(150000, 2650000, 180000, 2680000))), ("crs", Call("Projection", ("crs", Constant("EPSG:32618")))), ("geodesic", Constant(false)));
+        var image = Call("Image.clipToBoundsAndScale", ("input", Call("Image.load", ("id", Constant(doomed)))), ("geometry", region), ("scale", Constant(5)));
+        var (status, operation, response) = await EeApi.PostAsync(client, $"/v1/projects/{Project}/image:export", FileBody(Expression(image), "doomed/out").ToJsonString());
+        response.Dispose();
+        Assert.True(status == HttpStatusCode.OK, operation?.ToJsonString());
+        using (var deleted = await client.DeleteAsync($"/v1/{doomed}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        var done = await EeApi.PollAsync(client, operation!["name"]!.GetValue<string>());
+        Assert.Equal("FAILED", EeApi.State(done));
+        Assert.Equal($"Image.load: Image asset '{doomed}' not found.", done["error"]!["message"]!.GetValue<string>());
+        await foreach (var blob in _container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "doomed/", CancellationToken.None))
+        {
+            Assert.Fail($"The failed export left {blob.Name}.");
         }
     }
 

@@ -10,14 +10,14 @@ namespace EeFunctions.App.Activities;
 /// <summary>
 /// Writes a TFRecord export from its staged chunks: records in patch order into <c>prefix-00000.tfrecord</c>, …, a new
 /// file before one would pass maxSizeBytes (uncompressed), each gzipped when asked and uploaded whole; then, when no
-/// patch was dropped, the JSON mixer sidecar that places the patches. Answers the number of files written.
+/// patch was dropped, the JSON mixer sidecar that places the patches. Answers the URIs written.
 /// </summary>
 [DurableTask(Name)]
-public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient blobs, IHostApplicationLifetime lifetime) : TaskActivity<ExportSpec, int>
+public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient blobs, IHostApplicationLifetime lifetime) : TaskActivity<ExportSpec, IReadOnlyList<string>>
 {
     public const string Name = "EeExport_WriteTfRecord";
 
-    public override async Task<int> RunAsync(TaskActivityContext context, ExportSpec input)
+    public override async Task<IReadOnlyList<string>> RunAsync(TaskActivityContext context, ExportSpec input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
@@ -74,7 +74,13 @@ public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient b
             await container.GetBlobClient(layout.MixerName).UploadAsync(BinaryData.FromString(JsonSerializer.Serialize(mixer)), overwrite: true, cancellationToken);
         }
 
-        return shards;
+        var written = Enumerable.Range(0, shards).Select(i => container.GetBlobClient(layout.ShardName(i)).Uri.ToString()).ToList();
+        if (layout.MaxMaskedRatio >= 1)
+        {
+            written.Add(container.GetBlobClient(layout.MixerName).Uri.ToString());
+        }
+
+        return written;
     }
 
     /// <summary>A scratch file that deletes itself: a shard may be up to maxSizeBytes (1 GiB by default).</summary>

@@ -82,7 +82,7 @@ public static class OperationView
                 Progress = state == OperationState.Succeeded ? 1 : progress?.Progress ?? 0,
                 Stages = stages,
                 Attempt = 1,
-                DestinationUris = exportSpec is not null ? exportSpec.DestinationUris
+                DestinationUris = exportSpec is not null ? outcome?.Written ?? exportSpec.DestinationUris
                     : spec is null ? null : [EeNames.AssetName(spec.Project, spec.AssetPath)],
             },
         };

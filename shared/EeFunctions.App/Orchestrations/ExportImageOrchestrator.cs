@@ -45,25 +45,25 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
             {
                 var chunks = spec.Chunks();
                 Stage("Compute", chunks.Count, "Computing the image's pixels");
-                var hasData = await _steps.Step(Task.WhenAll(chunks.Select(c => context.CallActivityAsync<bool>(ExportChunkActivity.Name, new ExportChunkInput(spec, c)))));
+                var hasData = await _steps.Step(Task.WhenAll(chunks.Select(c => Counted("Compute", context.CallActivityAsync<bool>(ExportChunkActivity.Name, new ExportChunkInput(spec, c))))));
                 Complete("Compute");
 
                 if (spec.Records is not null)
                 {
                     Stage("Write", 1, "Writing the TFRecord files");
-                    await _steps.Step(context.CallActivityAsync<int>(WriteTfRecordActivity.Name, spec));
+                    var records = await _steps.Step(context.CallActivityAsync<IReadOnlyList<string>>(WriteTfRecordActivity.Name, spec));
                     Complete("Write");
                     await context.CallActivityAsync<int>(CleanupExportActivity.Name, new CleanupExportInput(spec, DeleteOutputs: false));
-                    return new ImportOutcome(true, 0, null, Destination, _startTime, Now());
+                    return new ImportOutcome(true, 0, null, Destination, _startTime, Now(), records);
                 }
 
                 Stage("Write", spec.Files.Count, "Writing the output files");
                 var fileHasData = spec.Files.Select((_, f) => chunks.Select((c, i) => (c, i)).Any(x => x.c.File == f && hasData[x.i])).ToList();
-                await _steps.Step(Task.WhenAll(spec.Files.Select((_, f) => context.CallActivityAsync<string?>(WriteExportFileActivity.Name, new WriteExportFileInput(spec, f, fileHasData[f])))));
+                var written = await _steps.Step(Task.WhenAll(spec.Files.Select((_, f) => Counted("Write", context.CallActivityAsync<string?>(WriteExportFileActivity.Name, new WriteExportFileInput(spec, f, fileHasData[f]))))));
                 Complete("Write");
 
                 await context.CallActivityAsync<int>(CleanupExportActivity.Name, new CleanupExportInput(spec, DeleteOutputs: false));
-                return new ImportOutcome(true, 0, null, Destination, _startTime, Now());
+                return new ImportOutcome(true, 0, null, Destination, _startTime, Now(), [.. written.OfType<string>()]);
             }
             catch (OperationCancelledException)
             {
@@ -91,7 +91,7 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
             {
                 var chunks = spec.Chunks();
                 Stage("Compute", chunks.Count, "Computing the image's pixels into tiles");
-                await _steps.Step(Task.WhenAll(chunks.Select(c => context.CallActivityAsync<bool>(ExportChunkActivity.Name, new ExportChunkInput(spec, c, generation)))));
+                await _steps.Step(Task.WhenAll(chunks.Select(c => Counted("Compute", context.CallActivityAsync<bool>(ExportChunkActivity.Name, new ExportChunkInput(spec, c, generation))))));
                 Complete("Compute");
 
                 var levels = plan.Layout.LevelCount;
@@ -133,6 +133,16 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
                 await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, assetKey, registered ? null : generation, spec.OperationId));
                 return new ImportOutcome(false, code, message, Destination, _startTime, Now());
             }
+        }
+
+        /// <summary>Awaits one unit of a fan-out and counts it in its stage, so the Operation's progress moves as units finish.</summary>
+        private async Task<T> Counted<T>(string stage, Task<T> unit)
+        {
+            var result = await unit;
+            var index = _stages.FindIndex(s => s.DisplayName == stage);
+            _stages[index] = _stages[index] with { CompleteWorkUnits = _stages[index].CompleteWorkUnits + 1 };
+            SetStatus("RUNNING");
+            return result;
         }
 
         private DateTimeOffset Now() => new(context.CurrentUtcDateTime, TimeSpan.Zero);

@@ -35,7 +35,8 @@ public sealed record ImportLeftoversInput(string Project, string AssetKey, long?
 public sealed record ScheduleLeftoversInput(string InstanceId, ImportLeftoversInput Leftovers);
 
 /// <summary>The orchestration's output: success, or the EE error (code 1 = cancelled).</summary>
-public sealed record ImportOutcome(bool Succeeded, int ErrorCode, string? ErrorMessage, string AssetName, DateTimeOffset? StartTime, DateTimeOffset EndTime);
+/// <param name="Written">An export's outputs as written (files skipped as empty are not there; TFRecord shards are).</param>
+public sealed record ImportOutcome(bool Succeeded, int ErrorCode, string? ErrorMessage, string AssetName, DateTimeOffset? StartTime, DateTimeOffset EndTime, IReadOnlyList<string>? Written = null);
 
 /// <summary>An import failure with its EE code, carried through the durable failure details as "code|message".</summary>
 public sealed class ImportFailedException : Exception

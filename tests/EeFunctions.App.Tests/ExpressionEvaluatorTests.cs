@@ -52,6 +52,7 @@ public sealed class ExpressionEvaluatorTests
 
     [Theory]
     [InlineData("""{"result": "0", "values": {"0": {"valueReference": "1"}, "1": {"valueReference": "0"}}}""", "refers to itself")]
+    [InlineData("""{"result": "0", "values": {"0": {"functionInvocationValue": {"functionName": "Image.add", "arguments": {"image1": {"functionInvocationValue": {"functionName": "Image.load", "arguments": {"id": {"constantValue": "projects/p/assets/img"}}}}, "image2": {"valueReference": "0"}}}}}}""", "refers to itself")]
     [InlineData("""{"result": "0", "values": {"0": {"valueReference": "9"}}}""", "'9' is referenced but not defined")]
     [InlineData("""{"result": "0", "values": {"0": {"constantValue": 1, "integerValue": "1"}}}""", "exactly one of its fields")]
     [InlineData("""{"result": "0", "values": {"0": {}}}""", "sets none of its fields")]
@@ -162,6 +163,8 @@ public sealed class ExpressionEvaluatorTests
         var byDate = Call("Collection.filter", ("collection", collection), ("filter", Call("Filter.dateRangeContains", ("leftValue", range), ("rightField", Constant("system:time_start")))));
         var early = await ImageAsync(Call("Collection.first", ("collection", byDate)));
         Assert.Equal("img", early.Properties["system:index"]);
+        var byDateValue = Call("Collection.filter", ("collection", collection), ("filter", Call("Filter.eq", ("leftField", Constant("system:time_start")), ("rightValue", Call("Date", ("value", Constant(1000)))))));
+        Assert.Equal("img", (await ImageAsync(Call("Collection.first", ("collection", byDateValue)))).Properties["system:index"]);
         var none = Call("Collection.filter", ("collection", collection), ("filter", Call("Filter.eq", ("leftField", Constant("system:index")), ("rightValue", Constant("x")))));
         var ex = await Assert.ThrowsAsync<EarthEngineException>(() => ImageAsync(Call("Collection.first", ("collection", none))));
         Assert.Equal("Collection.first: The collection is empty.", ex.Message);

@@ -323,9 +323,11 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_asset_deleted_after_the_export_was_accepted_fails_the_operation_with_EE_s_message()
+    public async Task An_asset_deleted_after_the_export_was_accepted_fails_the_operation_and_an_earlier_file_stays()
     {
         using var client = host.Client(host.Token(Project));
+        await ExportAsync(FileBody(Expression(Select("b1")), "doomed/out"));
+        var earlier = (await _container.GetBlobClient("doomed/out.tif").GetPropertiesAsync()).Value.ETag;
         var doomed = $"projects/{Project}/assets/exp/doomed";
         var import = await EeApi.ImportAsync(client, Project, EeApi.Manifest(Project, "exp/doomed", await host.UploadAsync("RGB.byte.tif")), overwrite: true);
         Assert.Equal("SUCCEEDED", EeApi.State(await EeApi.PollAsync(client, import["name"]!.GetValue<string>())));
@@ -342,10 +344,28 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
         var done = await EeApi.PollAsync(client, operation!["name"]!.GetValue<string>());
         Assert.Equal("FAILED", EeApi.State(done));
         Assert.Equal($"Image.load: Image asset '{doomed}' not found.", done["error"]!["message"]!.GetValue<string>());
-        await foreach (var blob in _container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "doomed/", CancellationToken.None))
-        {
-            Assert.Fail($"The failed export left {blob.Name}.");
-        }
+
+        // The failed export wrote nothing, and the file an earlier export wrote under the same name is not its to remove.
+        Assert.Equal(earlier, (await _container.GetBlobClient("doomed/out.tif").GetPropertiesAsync()).Value.ETag);
+    }
+
+    [Fact]
+    public async Task An_export_to_an_asset_needs_assets_create_and_reading_an_asset_needs_assets_get()
+    {
+        var body = ClientBody(1);
+        body["expression"] = Expression(Select("b1"));
+        body["assetExportOptions"]!["earthEngineDestination"]!["name"] = $"projects/{Project}/assets/exp/forbidden";
+        body["assetExportOptions"]!.AsObject().Remove("pyramidingPolicyOverrides");
+        using var exportOnly = host.Client(host.Token(Project, "tester", EeFunctions.EarthEngine.Auth.EePermissions.ExportsCreate));
+        var (status, error, response) = await EeApi.PostAsync(exportOnly, $"/v1/projects/{Project}/image:export", body.ToJsonString());
+        response.Dispose();
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("earthengine.assets.create", error!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (fileStatus, fileError, fileResponse) = await EeApi.PostAsync(exportOnly, $"/v1/projects/{Project}/image:export", FileBody(Expression(Select("b1")), "forbidden/out").ToJsonString());
+        fileResponse.Dispose();
+        Assert.Equal(HttpStatusCode.BadRequest, fileStatus);
+        Assert.Equal($"Image.load: Image asset '{AssetName}' not found.", fileError!["error"]!["message"]!.GetValue<string>());
     }
 
     [Fact]

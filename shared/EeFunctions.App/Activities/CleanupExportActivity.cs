@@ -13,7 +13,10 @@ using Microsoft.DurableTask;
 
 namespace EeFunctions.App.Activities;
 
-/// <summary>Removes an export's staging blobs and, unless it succeeded, the files it wrote (a cancel leaves no partial output).</summary>
+/// <summary>
+/// Removes an export's staging blobs and, unless it succeeded, the files it wrote (a cancel leaves no partial output);
+/// a file of the same name that another export wrote stays.
+/// </summary>
 [DurableTask(Name)]
 public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient blobs, IHostApplicationLifetime lifetime) : TaskActivity<CleanupExportInput, int>
 {
@@ -27,7 +30,7 @@ public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient b
         var deleted = await storage.Staging.DeletePrefixAsync($"exports/{spec.OperationId}/", lifetime.ApplicationStopping);
         if (input.DeleteOutputs && spec.Records is { } records && spec.Bucket is not null)
         {
-            deleted += await DeleteRecordsAsync(blobs.GetBlobContainerClient(spec.Bucket), records, lifetime.ApplicationStopping);
+            deleted += await DeleteRecordsAsync(blobs.GetBlobContainerClient(spec.Bucket), records, spec.OperationId, lifetime.ApplicationStopping);
         }
 
         if (input.DeleteOutputs && spec.Bucket is not null)
@@ -35,16 +38,9 @@ public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient b
             var container = blobs.GetBlobContainerClient(spec.Bucket);
             foreach (var file in spec.Files)
             {
-                try
+                if (await ExportOutputs.DeleteIfWrittenByAsync(container.GetBlobClient(file.Name), spec.OperationId, lifetime.ApplicationStopping))
                 {
-                    if (await container.GetBlobClient(file.Name).DeleteIfExistsAsync(cancellationToken: lifetime.ApplicationStopping))
-                    {
-                        deleted++;
-                    }
-                }
-                catch (Azure.RequestFailedException ex) when (ex.Status == 404)
-                {
-                    // The bucket is gone: nothing of ours is left in it.
+                    deleted++;
                 }
             }
         }
@@ -53,7 +49,7 @@ public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient b
     }
 
     /// <summary>The shards and the mixer a TFRecord export may have written (their count is known only as they are written).</summary>
-    private static async Task<int> DeleteRecordsAsync(BlobContainerClient container, TfRecordLayout records, CancellationToken cancellationToken)
+    private static async Task<int> DeleteRecordsAsync(BlobContainerClient container, TfRecordLayout records, string operationId, CancellationToken cancellationToken)
     {
         var deleted = 0;
         try
@@ -61,9 +57,9 @@ public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient b
             await foreach (var item in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, records.Prefix, cancellationToken))
             {
                 var rest = item.Name[records.Prefix.Length..];
-                if (rest == "mixer.json" || System.Text.RegularExpressions.Regex.IsMatch(rest, @"^-\d{5}\.tfrecord(\.gz)?$"))
+                if ((rest == "mixer.json" || System.Text.RegularExpressions.Regex.IsMatch(rest, @"^-\d{5}\.tfrecord(\.gz)?$"))
+                    && await ExportOutputs.DeleteIfWrittenByAsync(container.GetBlobClient(item.Name), operationId, cancellationToken))
                 {
-                    await container.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
                     deleted++;
                 }
             }

@@ -68,11 +68,8 @@ public sealed class WriteExportFileActivity(EeStorage storage, BlobServiceClient
             var blob = blobs.GetBlobContainerClient(spec.Bucket).GetBlobClient(file.Name);
             await using (var stream = File.OpenRead(path))
             {
-                await blob.UploadAsync(stream, new Azure.Storage.Blobs.Models.BlobUploadOptions
-                {
-                    HttpHeaders = new Azure.Storage.Blobs.Models.BlobHttpHeaders { ContentType = "image/tiff" },
-                    TransferOptions = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 256L * 1024 * 1024, MaximumTransferSize = 8L * 1024 * 1024 },
-                }, cancellationToken);
+                var transfer = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 256L * 1024 * 1024, MaximumTransferSize = 8L * 1024 * 1024 };
+                await blob.UploadAsync(stream, ExportOutputs.Options(spec.OperationId, "image/tiff", transfer), cancellationToken);
             }
 
             return blob.Uri.ToString();

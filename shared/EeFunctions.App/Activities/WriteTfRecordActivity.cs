@@ -37,7 +37,7 @@ public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient b
                     var length = TfRecordEncoding.RecordLength(staged, offset);
                     if (shard.Length > 0 && shard.Length + length > layout.MaxSizeBytes)
                     {
-                        await UploadAsync(container, layout, shards++, shard, cancellationToken);
+                        await UploadAsync(container, layout, input.OperationId, shards++, shard, cancellationToken);
                         shard.SetLength(0);
                     }
 
@@ -49,7 +49,7 @@ public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient b
 
             if (shard.Length > 0 || shards == 0)
             {
-                await UploadAsync(container, layout, shards++, shard, cancellationToken);
+                await UploadAsync(container, layout, input.OperationId, shards++, shard, cancellationToken);
             }
         }
         finally
@@ -71,7 +71,7 @@ public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient b
                 patchesPerRow = layout.PatchesPerRow,
                 totalPatches = patches,
             };
-            await container.GetBlobClient(layout.MixerName).UploadAsync(BinaryData.FromString(JsonSerializer.Serialize(mixer)), overwrite: true, cancellationToken);
+            await container.GetBlobClient(layout.MixerName).UploadAsync(BinaryData.FromString(JsonSerializer.Serialize(mixer)), ExportOutputs.Options(input.OperationId, "application/json"), cancellationToken);
         }
 
         var written = Enumerable.Range(0, shards).Select(i => container.GetBlobClient(layout.ShardName(i)).Uri.ToString()).ToList();
@@ -87,12 +87,12 @@ public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient b
     private static FileStream TempFile() =>
         new(Path.Combine(Path.GetTempPath(), $"eeexport-{Guid.NewGuid():N}.tfrecord"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 
-    private static async Task UploadAsync(BlobContainerClient container, TfRecordLayout layout, int index, FileStream records, CancellationToken cancellationToken)
+    private static async Task UploadAsync(BlobContainerClient container, TfRecordLayout layout, string operationId, int index, FileStream records, CancellationToken cancellationToken)
     {
         records.Position = 0;
         if (!layout.Compress)
         {
-            await container.GetBlobClient(layout.ShardName(index)).UploadAsync(records, overwrite: true, cancellationToken);
+            await container.GetBlobClient(layout.ShardName(index)).UploadAsync(records, ExportOutputs.Options(operationId, "application/octet-stream"), cancellationToken);
             return;
         }
 
@@ -103,6 +103,6 @@ public sealed class WriteTfRecordActivity(EeStorage storage, BlobServiceClient b
         }
 
         compressed.Position = 0;
-        await container.GetBlobClient(layout.ShardName(index)).UploadAsync(compressed, overwrite: true, cancellationToken);
+        await container.GetBlobClient(layout.ShardName(index)).UploadAsync(compressed, ExportOutputs.Options(operationId, "application/gzip"), cancellationToken);
     }
 }

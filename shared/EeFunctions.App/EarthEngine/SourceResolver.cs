@@ -65,7 +65,8 @@ public sealed class SourceResolver(BlobServiceClient blobs, BlobReadSas signer, 
         return location;
     }
 
-    private bool IsServiceContainer(string container) =>
+    /// <summary>Whether the container holds the service's own data (tiles, staging, the task hub's large messages and leases).</summary>
+    public bool IsServiceContainer(string container) =>
         string.Equals(container, _options.TilesContainer, StringComparison.OrdinalIgnoreCase)
         || string.Equals(container, _options.StagingContainer, StringComparison.OrdinalIgnoreCase)
         || container.EndsWith("-largemessages", StringComparison.OrdinalIgnoreCase)

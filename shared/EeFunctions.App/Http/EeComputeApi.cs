@@ -25,7 +25,7 @@ public sealed class EeComputeApi(EeStorage storage, CatalogImageAssetsFactory as
     {
         var caller = await call.AuthorizeAsync(EePermissions.ComputationsCreate);
         var request = await EeJson.DeserializeAsync<ComputePixelsRequest>(call.Http.Request.Body, EarthEngineApi.MaxBodyBytes, call.Aborted);
-        var pixels = await ComputedPixels.RenderAsync(request.Expression, request.FileFormat, request.Grid, request.BandIds, request.VisualizationOptions, Assets(call.Project, caller), options.Value.MaxGetPixelsBytes, call.Aborted);
+        var pixels = await ComputedPixels.RenderAsync(request.Expression, request.FileFormat, request.Grid, request.BandIds, request.VisualizationOptions, Assets(caller), options.Value.MaxGetPixelsBytes, call.Aborted);
         await WriteAsync(call, pixels);
     }
 
@@ -34,8 +34,9 @@ public sealed class EeComputeApi(EeStorage storage, CatalogImageAssetsFactory as
         var caller = await call.AuthorizeAsync(EePermissions.ComputationsCreate);
         var request = await EeJson.DeserializeAsync<Thumbnail>(call.Http.Request.Body, EarthEngineApi.MaxBodyBytes, call.Aborted);
 
-        // Everything but the pixels is checked now, so a bad thumbnail fails here and not in an <img> tag later.
-        var check = new ComputeContext(Assets(call.Project, caller), call.Aborted);
+        // The expression is checked now, so a bad thumbnail fails here and not in an <img> tag later.
+        var assets = Assets(caller);
+        var check = new ComputeContext(assets, call.Aborted);
         var image = await ExpressionEvaluator.Parse(request.Expression, check).EvaluateImageAsync();
         if (request.BandIds?.FirstOrDefault(id => !image.BandNames.Contains(id)) is { } missing)
         {
@@ -44,7 +45,7 @@ public sealed class EeComputeApi(EeStorage storage, CatalogImageAssetsFactory as
 
         GetPixelsOptions.Format(request.FileFormat);
         var id = EeNames.NewOperationId();
-        var stored = new StoredThumbnail(call.Project, DateTimeOffset.UtcNow, request.Expression!.Value.GetRawText(), request.FileFormat, request.Grid, request.BandIds, request.VisualizationOptions);
+        var stored = new StoredThumbnail(call.Project, [.. assets.ProjectsRead], DateTimeOffset.UtcNow, request.Expression!.Value.GetRawText(), request.FileFormat, request.Grid, request.BandIds, request.VisualizationOptions);
         await storage.Staging.Container.GetBlobClient(BlobName(call.Project, id)).UploadAsync(BinaryData.FromString(JsonSerializer.Serialize(stored, EeJson.Options)), overwrite: false, call.Aborted);
         await EarthEngineApi.WriteJsonAsync(call.Http, new Thumbnail { Name = $"projects/{call.Project}/thumbnails/{id}" });
     }
@@ -72,15 +73,15 @@ public sealed class EeComputeApi(EeStorage storage, CatalogImageAssetsFactory as
         }
 
         using var expression = JsonDocument.Parse(stored.Expression);
-        var assets = assetsFactory.For(p => p == stored.Project);
+        // The URL reads what its creator could read when it was made: the projects its expression read then.
+        var assets = assetsFactory.For(stored.Projects.Contains);
         var pixels = await ComputedPixels.RenderAsync(expression.RootElement, stored.FileFormat, stored.Grid, stored.BandIds, stored.VisualizationOptions, assets, options.Value.MaxGetPixelsBytes, call.Aborted);
         await WriteAsync(call, pixels);
     }
 
     private static string BlobName(string project, string id) => $"thumbnails/{project}/{id}.json";
 
-    private CatalogImageAssets Assets(string project, EeCaller caller) =>
-        assetsFactory.For(p => p == project || caller.Has(p, EePermissions.AssetsGet));
+    private CatalogImageAssets Assets(EeCaller caller) => assetsFactory.For(p => caller.Has(p, EePermissions.AssetsGet));
 
     private static async Task WriteAsync(EeCall call, EncodedPixels pixels)
     {
@@ -90,5 +91,5 @@ public sealed class EeComputeApi(EeStorage storage, CatalogImageAssetsFactory as
     }
 
     /// <summary>What a thumbnail keeps until it is fetched.</summary>
-    private sealed record StoredThumbnail(string Project, DateTimeOffset CreateTime, string Expression, ImageFileFormat? FileFormat, PixelGrid? Grid, IReadOnlyList<string>? BandIds, VisualizationOptions? VisualizationOptions);
+    private sealed record StoredThumbnail(string Project, IReadOnlyList<string> Projects, DateTimeOffset CreateTime, string Expression, ImageFileFormat? FileFormat, PixelGrid? Grid, IReadOnlyList<string>? BandIds, VisualizationOptions? VisualizationOptions);
 }

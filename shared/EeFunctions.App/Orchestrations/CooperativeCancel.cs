@@ -4,7 +4,7 @@ namespace EeFunctions.App.Orchestrations;
 
 /// <summary>
 /// An operation's cooperative cancel: steps are awaited unless the <c>cancel</c> event arrives first; then the step's
-/// activities are left to drain (nothing new is scheduled) and <see cref="OperationCancelledException"/> is thrown
+/// activities are left to drain (nothing new is scheduled) and <see cref="CancelRequestedException"/> is thrown
 /// for the orchestrator to clean up and end CANCELLED.
 /// </summary>
 internal sealed class CooperativeCancel(TaskOrchestrationContext context, Action onCancelling)
@@ -33,7 +33,7 @@ internal sealed class CooperativeCancel(TaskOrchestrationContext context, Action
                 // Draining: a failure after the cancel does not matter any more.
             }
 
-            throw new OperationCancelledException();
+            throw new CancelRequestedException();
         }
 
         return await work;
@@ -41,19 +41,19 @@ internal sealed class CooperativeCancel(TaskOrchestrationContext context, Action
 }
 
 /// <summary>A cancel took effect in an orchestration.</summary>
-internal sealed class OperationCancelledException : Exception
+internal sealed class CancelRequestedException : Exception
 {
-    public OperationCancelledException()
+    public CancelRequestedException()
         : base("cancelled")
     {
     }
 
-    public OperationCancelledException(string message)
+    public CancelRequestedException(string message)
         : base(message)
     {
     }
 
-    public OperationCancelledException(string message, Exception innerException)
+    public CancelRequestedException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

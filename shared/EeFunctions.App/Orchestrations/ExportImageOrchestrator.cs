@@ -65,7 +65,7 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
                 await context.CallActivityAsync<int>(CleanupExportActivity.Name, new CleanupExportInput(spec, DeleteOutputs: false));
                 return new ImportOutcome(true, 0, null, Destination, _startTime, Now(), [.. written.OfType<string>()]);
             }
-            catch (OperationCancelledException)
+            catch (CancelRequestedException)
             {
                 SetStatus("CANCELLING");
                 await context.CallActivityAsync<int>(CleanupExportActivity.Name, new CleanupExportInput(spec, DeleteOutputs: true));
@@ -121,7 +121,7 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
 
                 return new ImportOutcome(true, 0, null, Destination, _startTime, Now());
             }
-            catch (OperationCancelledException)
+            catch (CancelRequestedException)
             {
                 SetStatus("CANCELLING");
                 await context.CallActivityAsync<int>(CleanupImportActivity.Name, new CleanupImportInput(spec.Project, assetKey, registered ? null : generation, spec.OperationId));

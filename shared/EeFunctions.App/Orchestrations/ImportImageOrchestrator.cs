@@ -100,7 +100,7 @@ public sealed class ImportImageOrchestrator : TaskOrchestrator<ImportSpec, Impor
 
                 return new ImportOutcome(true, 0, null, AssetName, _startTime, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
             }
-            catch (OperationCancelledException)
+            catch (CancelRequestedException)
             {
                 SetStatus("CANCELLING");
                 await CleanupAsync();

@@ -18,6 +18,19 @@ namespace EeFunctions.App.EarthEngine.Compute;
 public sealed class CatalogImageAssets(EeStorage storage, RasterReader reader, SourceResolver resolver, TilesetInspector inspector, Func<string, bool> canRead) : IImageAssets
 {
     private const int PageSize = 1000;
+    private readonly HashSet<string> _projectsRead = new(StringComparer.Ordinal);
+
+    /// <summary>The projects whose assets were found so far (a thumbnail may read them again when fetched).</summary>
+    public IReadOnlyCollection<string> ProjectsRead
+    {
+        get
+        {
+            lock (_projectsRead)
+            {
+                return [.. _projectsRead];
+            }
+        }
+    }
 
 
     public async Task<LoadedAsset?> FindImageAsync(string assetName, CancellationToken cancellationToken)
@@ -31,6 +44,11 @@ public sealed class CatalogImageAssets(EeStorage storage, RasterReader reader, S
         if (found?.Image is not { } image)
         {
             return null;
+        }
+
+        lock (_projectsRead)
+        {
+            _projectsRead.Add(id.Project);
         }
 
         var name = EeNames.AssetName(id.Project, id.Path);

@@ -160,6 +160,7 @@ public static class CollectionAlgorithms
         (null, null) => true,
         (double or long, double or long) => Convert.ToDouble(a, CultureInfo.InvariantCulture) == Convert.ToDouble(b, CultureInfo.InvariantCulture),
         (EeDate x, double or long) => x.Millis == Convert.ToDouble(b, CultureInfo.InvariantCulture),
+        (double or long, EeDate y) => y.Millis == Convert.ToDouble(a, CultureInfo.InvariantCulture),
         _ => Equals(a, b),
     };
 

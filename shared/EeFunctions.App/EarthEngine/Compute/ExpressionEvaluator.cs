@@ -121,14 +121,16 @@ public sealed class ExpressionEvaluator
             return NodeAsync(node, scope, depth + 1);
         }
 
-        if (_memo.TryGetValue(key, out var done))
-        {
-            return done;
-        }
-
+        // A value still being evaluated is a cycle (evaluation is sequential), even when its pending task is memoized.
         if (!_evaluating.Add(key))
         {
             throw Invalid($"Expression: value '{key}' refers to itself (expression.values must be acyclic).");
+        }
+
+        if (_memo.TryGetValue(key, out var done))
+        {
+            _evaluating.Remove(key);
+            return done;
         }
 
         var task = EvaluateOnceAsync(key, node, depth);

@@ -123,7 +123,6 @@ public sealed record ExportSpec
     }
 }
 
-/// <summary>One chunk to compute; <paramref name="Generation"/> is the tile generation an asset export writes.</summary>
 /// <summary>
 /// A TFRecord export's patches (each <paramref name="PatchWidth"/>×<paramref name="PatchHeight"/> plus margins, row
 /// by row; border patches that do not fit are dropped) and files (<paramref name="Prefix"/><c>-00000.tfrecord</c>…,
@@ -150,6 +149,7 @@ public sealed record TfRecordLayout(
     public string MixerName => Prefix + "mixer.json";
 }
 
+/// <summary>One chunk to compute; <paramref name="Generation"/> is the tile generation an asset export writes.</summary>
 public sealed record ExportChunkInput(ExportSpec Spec, ExportChunk Chunk, long Generation = 0);
 
 public sealed record WriteExportFileInput(ExportSpec Spec, int File, bool HasData);

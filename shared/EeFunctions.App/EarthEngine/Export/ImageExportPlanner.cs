@@ -20,7 +20,7 @@ namespace EeFunctions.App.EarthEngine.Export;
 /// written) whatever can be known wrong then: options, destination, the expression (algorithms, arguments, assets),
 /// the grid and the pixel count. Only pixel computation is left to the orchestration.
 /// </summary>
-public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorage storage, IOptions<EarthEngineOptions> options)
+public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorage storage, SourceResolver resolver, IOptions<EarthEngineOptions> options, IOptions<ImportApi.ImportApiOptions> importApi)
 {
     /// <summary>Earth Engine's default cap on exported pixels.</summary>
     public const long DefaultMaxPixels = 100_000_000;
@@ -28,6 +28,12 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
     private const string DefaultDescription = "myExportImageTask";
     private const int DefaultTileSize = 256;
     private const int ChunkTarget = 1024;
+
+    /// <summary>Largest TFRecord patch or margin side: a patch with margins is held as doubles per band while encoded.</summary>
+    private const int MaxPatchSide = 4096;
+
+    /// <summary>Largest window one TFRecord chunk computes (a row of patches with margins).</summary>
+    private const long MaxChunkPixels = 64L * 1024 * 1024;
 
     public async Task<ExportSpec> PlanAsync(string project, string operationId, ExportImageRequest request, IImageAssets assets, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -84,7 +90,7 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
         var destination = file.CloudStorageDestination ?? file.GcsDestination!;
         var container = await ContainerAsync(destination, cancellationToken);
 
-        var files = Files(grid, Prefix(destination, request.Description), tileSize, geoTiff?.TileDimensions);
+        var files = Files(grid, Prefix(destination, request.Description), geoTiff?.TileDimensions);
         return new ExportSpec
         {
             Project = project,
@@ -192,6 +198,11 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
         }
 
         var window = (perRow * (long)pw + 2 * mx) * (ph + 2L * my);
+        if (window > MaxChunkPixels)
+        {
+            throw Invalid(FormattableString.Invariant($"A row of TFRecord patches with their margins is {window} pixels, more than {MaxChunkPixels} computed at once; export a narrower region or smaller patches."));
+        }
+
         var prefix = Prefix(destination, request.Description);
         var layout = new TfRecordLayout(
             prefix, pw, ph, mx, my, perRow, rows,
@@ -224,14 +235,14 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
             return;
         }
 
-        if (options.TileDimensions is { } patch && (patch.Width is not > 0 || patch.Height is not > 0))
+        if (options.TileDimensions is { } patch && (patch.Width is not (> 0 and <= MaxPatchSide) || patch.Height is not (> 0 and <= MaxPatchSide)))
         {
-            throw Invalid("tfRecordOptions.tileDimensions needs a positive width and height.");
+            throw Invalid($"tfRecordOptions.tileDimensions needs a width and height from 1 to {MaxPatchSide}.");
         }
 
-        if (options.MarginDimensions is { } margin && (margin.Width is < 0 || margin.Height is < 0))
+        if (options.MarginDimensions is { } margin && (margin.Width is < 0 or > MaxPatchSide || margin.Height is < 0 or > MaxPatchSide))
         {
-            throw Invalid("tfRecordOptions.marginDimensions must not be negative.");
+            throw Invalid($"tfRecordOptions.marginDimensions must be from 0 to {MaxPatchSide}.");
         }
 
         if (options.MaxSizeBytes is <= 0)
@@ -262,11 +273,25 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
 
     private async Task<BlobContainerClient> ContainerAsync(CloudStorageDestination destination, CancellationToken cancellationToken)
     {
+        if (IsReserved(destination.Bucket!))
+        {
+            throw Invalid($"cloudStorageDestination.bucket: '{destination.Bucket}' holds the service's own data and cannot receive exports; use a container of your own.");
+        }
+
         var container = blobs.GetBlobContainerClient(destination.Bucket);
         return await container.ExistsAsync(cancellationToken)
             ? container
             : throw Invalid($"cloudStorageDestination.bucket: bucket '{destination.Bucket}' does not exist (a bucket is a blob container of the service's storage account; create it first).");
     }
+
+    /// <summary>The service's containers: tiles, staging, the task hub's, blob drops and their results, the Import API's photos, the Functions host's.</summary>
+    private bool IsReserved(string bucket) =>
+        resolver.IsServiceContainer(bucket)
+        || string.Equals(bucket, options.Value.DropContainer, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(bucket, options.Value.DropResultsContainer, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(bucket, importApi.Value.ImagesContainer, StringComparison.OrdinalIgnoreCase)
+        || bucket.StartsWith("azure-webjobs-", StringComparison.OrdinalIgnoreCase)
+        || bucket.EndsWith("-applease", StringComparison.OrdinalIgnoreCase);
 
     private static void CheckAssetOptions(string project, ImageAssetExportOptions asset)
     {
@@ -427,7 +452,7 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
     }
 
     /// <summary>One file, <c>prefix.tif</c>, or files of tileDimensions each named by their offsets: <c>prefix-yMin-xMin.tif</c>.</summary>
-    private static List<ExportFile> Files(TargetGrid grid, string prefix, int tileSize, GridDimensions? split)
+    private static List<ExportFile> Files(TargetGrid grid, string prefix, GridDimensions? split)
     {
         var (fw, fh) = (split?.Width ?? grid.Width, split?.Height ?? grid.Height);
         if (fw >= grid.Width && fh >= grid.Height)
@@ -444,7 +469,6 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
             }
         }
 
-        _ = tileSize;
         return files;
     }
 

@@ -32,7 +32,13 @@ public sealed class ImageExportStarter(
             return existing;
         }
 
-        var assets = assetsFactory.For(p => p == project || caller.Has(p, EePermissions.AssetsGet));
+        // Reading an asset needs assets.get on its project, writing one assets.create, as for any other caller.
+        if (request.AssetExportOptions is not null && !caller.Has(project, EePermissions.AssetsCreate))
+        {
+            throw new EarthEngineException(EeStatusCode.PermissionDenied, $"Permission '{EePermissions.AssetsCreate}' denied on project '{project}': an export to an asset creates one.");
+        }
+
+        var assets = assetsFactory.For(p => caller.Has(p, EePermissions.AssetsGet));
         var spec = await planner.PlanAsync(project, operationId, request, assets, DateTimeOffset.UtcNow, cancellationToken);
         if (await starter.StartOnceAsync(client, ExportImageOrchestrator.Name, instanceId, spec, cancellationToken))
         {

@@ -58,6 +58,7 @@ public sealed partial class ShimDurableTaskWorker : DurableTaskWorker
         var worker = new TaskHubWorker(_service, new OrchestrationCreator(this), new ActivityCreator(this), _loggerFactory);
         worker.AddActivityDispatcherMiddleware(_guard.GuardActivityAsync);
         worker.AddOrchestrationDispatcherMiddleware(_guard.GuardOrchestrationAsync);
+        worker.AddOrchestrationDispatcherMiddleware(ParentAwareOrchestration.SetParentAsync);
         await worker.StartAsync();
         _worker = worker;
         LogStarted(_logger, Name);
@@ -81,14 +82,14 @@ public sealed partial class ShimDurableTaskWorker : DurableTaskWorker
         }
     }
 
-    private TaskOrchestration? CreateOrchestration(string name)
+    private ParentAwareOrchestration? CreateOrchestration(string name)
     {
         if (!Factory.TryCreateOrchestrator(name, _services, out var orchestrator))
         {
             return null;
         }
 
-        return _shims.CreateOrchestration(name, orchestrator, parent: null);
+        return new ParentAwareOrchestration(name, orchestrator, _shims);
     }
 
     private DtfxTaskActivity? CreateActivity(string name) =>

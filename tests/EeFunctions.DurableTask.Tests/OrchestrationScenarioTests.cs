@@ -53,6 +53,15 @@ public sealed class OrchestrationScenarioTests(ScenarioHostFixture fixture) : IC
     }
 
     [Fact]
+    public async Task A_sub_orchestration_knows_its_parent_and_a_top_level_one_has_none()
+    {
+        var done = await Host.RunAsync("AsksForItsParent", "x");
+        Assert.Equal($"AsksForItsParent/{done.InstanceId}", done.ReadOutputAs<string>());
+        var alone = await Host.RunAsync("NamesItsParent", "x");
+        Assert.Equal("no parent", alone.ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task ContinueAsNew_restarts_with_the_new_input_until_it_returns()
     {
         var done = await Host.RunAsync("Countdown", 5);

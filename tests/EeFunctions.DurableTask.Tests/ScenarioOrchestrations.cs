@@ -43,6 +43,10 @@ internal static partial class ScenarioOrchestrations
         .AddOrchestratorFunc<string>("WaitForEvent", async context => await context.WaitForExternalEvent<string>("Approval"))
         .AddOrchestratorFunc<string, string>("Parent", async (context, name) =>
             "parent of " + await context.CallSubOrchestratorAsync<string>("Chain", name))
+        .AddOrchestratorFunc<string, string>("AsksForItsParent", async (context, _) =>
+            await context.CallSubOrchestratorAsync<string>("NamesItsParent", "child"))
+        .AddOrchestratorFunc<string?, string>("NamesItsParent", (context, _) =>
+            Task.FromResult(context.Parent is { } parent ? $"{parent.Name}/{parent.InstanceId}" : "no parent"))
         .AddOrchestratorFunc<int, int>("Countdown", (context, n) =>
         {
             if (n > 0)

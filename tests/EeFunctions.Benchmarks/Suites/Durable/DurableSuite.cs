@@ -42,13 +42,16 @@ internal sealed class DurableSuite : IBenchmarkSuite
         ArgumentNullException.ThrowIfNull(context);
         await using var azurite = await AzuriteInstance.StartAsync(cancellationToken);
 
-        // `-- durable --slots-only [--table-partitions false]`: the slot run alone, e.g. to compare the partition managers.
+        // `-- durable --slots-only [--table-partitions false] [--extended-sessions true|false]`: the slot run alone, e.g. to
+        // compare the partition managers or extended sessions.
         var tablePartitions = !context.Arguments.SkipWhile(a => a != "--table-partitions").Skip(1).Take(1).Contains("false");
+        var extendedArgument = context.Arguments.SkipWhile(a => a != "--extended-sessions").Skip(1).Take(1).ToList();
+        bool? extendedSessions = extendedArgument.Count == 0 ? null : extendedArgument[0] == "true";
         if (context.Arguments.Contains("--slots-only"))
         {
-            var (wall, efficiency) = await SlotEfficiencyAsync(azurite.ConnectionString, context, tablePartitions, cancellationToken);
-            context.Output.WriteLine($"200 x 10 one-second activities on 3 workers x 20 slots, {(tablePartitions ? "table" : "blob-lease")} partition manager: {wall:F1} s, slotEfficiency {efficiency:F2} (goal >= 0.5)");
-            context.WriteJson(new Dictionary<string, object> { ["slotWallSec"] = Math.Round(wall, 1), ["slotEfficiency"] = Math.Round(efficiency, 3), ["tablePartitionManagement"] = tablePartitions });
+            var (wall, efficiency) = await SlotEfficiencyAsync(azurite.ConnectionString, context, tablePartitions, cancellationToken, extendedSessions);
+            context.Output.WriteLine($"200 x 10 one-second activities on 3 workers x 20 slots, {(tablePartitions ? "table" : "blob-lease")} partition manager, extended sessions {extendedSessions?.ToString() ?? "as host.json"}: {wall:F1} s, slotEfficiency {efficiency:F2} (goal >= 0.5)");
+            context.WriteJson(new Dictionary<string, object> { ["slotWallSec"] = Math.Round(wall, 1), ["slotEfficiency"] = Math.Round(efficiency, 3), ["tablePartitionManagement"] = tablePartitions, ["extendedSessions"] = extendedSessions?.ToString() ?? "host.json" });
             return;
         }
 
@@ -150,7 +153,7 @@ internal sealed class DurableSuite : IBenchmarkSuite
     }
 
     /// <summary>200 orchestrations × 10 one-second activities on three worker processes: (activity-seconds ÷ slots) ÷ wall time.</summary>
-    private static async Task<(double Wall, double Efficiency)> SlotEfficiencyAsync(string connection, BenchmarkContext context, bool tablePartitions, CancellationToken cancellationToken)
+    private static async Task<(double Wall, double Efficiency)> SlotEfficiencyAsync(string connection, BenchmarkContext context, bool tablePartitions, CancellationToken cancellationToken, bool? extendedSessions = null)
     {
         const int orchestrations = 200, activities = 10, workers = 3, slots = 20;
         var hub = NewHub();
@@ -165,6 +168,11 @@ internal sealed class DurableSuite : IBenchmarkSuite
             [Key("storageProvider:useTablePartitionManagement")] = tablePartitions ? "true" : "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (extendedSessions is { } extended)
+        {
+            settings[Key("extendedSessionsEnabled")] = extended ? "true" : "false";
+        }
+
         using var client = await StartOursAsync(connection, hub, cancellationToken, worker: false);
         var durable = client.Services.GetRequiredService<DurableTaskClient>();
         var processes = new List<Process>();

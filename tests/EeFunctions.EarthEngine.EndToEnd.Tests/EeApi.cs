@@ -82,6 +82,24 @@ internal static class EeApi
         }
     }
 
+    /// <summary>Polls the Durable API (system key) until the instance is Completed, for up to 2 minutes.</summary>
+    public static async Task WaitForDurableCompletionAsync(EeHostFixture host, string instanceId)
+    {
+        using var system = host.Client(null);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var (_, status) = await GetAsync(system, $"/runtime/webhooks/durabletask/instances/{instanceId}?code={EeHostFixture.SystemKey}");
+            if (status?["runtimeStatus"]?.GetValue<string>() == "Completed")
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{instanceId}: {status?.ToJsonString() ?? "no such instance"}");
+            await Task.Delay(100);
+        }
+    }
+
     public static string State(JsonNode operation) => operation["metadata"]!["state"]!.GetValue<string>();
 
     private static JsonNode? SafeParse(string raw)

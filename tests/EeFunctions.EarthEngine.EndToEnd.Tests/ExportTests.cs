@@ -369,6 +369,42 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_terminated_asset_export_is_followed_by_a_cleanup_that_leaves_no_tile_or_staging_blob()
+    {
+        const string Target = "exp/terminated";
+        var region = Call("GeometryConstructors.Rectangle", ("coordinates", Constant(new JsonArray(150000, 2650000, 156000, 2656000))), ("crs", Call("Projection", ("crs", Constant("EPSG:32618")))), ("geodesic", Constant(false)));
+        var image = Call("Image.clipToBoundsAndScale", ("input", Select("b1")), ("geometry", region), ("scale", Constant(1)));
+        var body = new JsonObject
+        {
+            ["expression"] = Expression(image),
+            ["assetExportOptions"] = new JsonObject { ["earthEngineDestination"] = new JsonObject { ["name"] = $"projects/{Project}/assets/{Target}" } },
+        };
+        using var client = host.Client(host.Token(Project));
+        var (status, operation, response) = await EeApi.PostAsync(client, $"/v1/projects/{Project}/image:export", body.ToJsonString());
+        response.Dispose();
+        Assert.True(status == HttpStatusCode.OK, operation?.ToJsonString());
+        var operationId = operation!["name"]!.GetValue<string>().Split('/')[^1];
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await host.TileBlobsAsync(Project, Target)).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No tile was written within 2 minutes.");
+            await Task.Delay(20);
+        }
+
+        var instanceId = EeFunctions.EarthEngine.Names.EeNames.InstanceId(Project, operationId);
+        using var system = host.Client(null);
+        using (var terminated = await system.PostAsync($"/runtime/webhooks/durabletask/instances/{instanceId}/terminate?reason=test&code={EeHostFixture.SystemKey}", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, terminated.StatusCode);
+        }
+
+        await EeApi.WaitForDurableCompletionAsync(host, $"cleanup-{instanceId}");
+        Assert.Empty(await host.TileBlobsAsync(Project, Target));
+        Assert.Empty(await host.StagingBlobsAsync(operationId));
+        Assert.Equal(HttpStatusCode.NotFound, (await EeApi.GetAsync(client, $"/v1/projects/{Project}/assets/{Target}")).Status);
+    }
+
+    [Fact]
     public async Task A_repeated_request_id_returns_the_same_operation_and_exports_once()
     {
         var body = FileBody(Expression(Select("b1")), "dedupe/once");
@@ -406,11 +442,7 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
             Assert.Fail($"The cancelled export left {blob.Name}.");
         }
 
-        var staging = new BlobServiceClient(host.ConnectionString).GetBlobContainerClient(host.StagingContainer);
-        await foreach (var blob in staging.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "exports/", CancellationToken.None))
-        {
-            Assert.DoesNotContain(name.Split('/')[^1], blob.Name, StringComparison.Ordinal);
-        }
+        Assert.Empty(await host.StagingBlobsAsync(name.Split('/')[^1]));
     }
 
     internal static JsonObject ClientBody(int index)

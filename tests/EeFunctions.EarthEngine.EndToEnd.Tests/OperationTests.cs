@@ -74,7 +74,7 @@ public sealed class OperationTests(EeHostFixture host)
 
         // The replaced generation outlives the flip by the grace period (reads under way), then goes.
         Assert.Equal(oldTiles.Count, oldTiles.Intersect(await host.TileBlobsAsync(Project, "ow/img")).Count());
-        await WaitForCompletedAsync($"retire-{Project}-ow:img-{oldTiles[0].Split('/')[3]}");
+        await EeApi.WaitForDurableCompletionAsync(host, $"retire-{Project}-ow:img-{oldTiles[0].Split('/')[3]}");
         var newTiles = await host.TileBlobsAsync(Project, "ow/img");
         Assert.NotEmpty(newTiles);
         Assert.Empty(newTiles.Intersect(oldTiles));
@@ -184,7 +184,7 @@ public sealed class OperationTests(EeHostFixture host)
             Assert.Equal(HttpStatusCode.Accepted, terminated.StatusCode);
         }
 
-        await WaitForCompletedAsync($"cleanup-{instanceId}");
+        await EeApi.WaitForDurableCompletionAsync(host, $"cleanup-{instanceId}");
 
         Assert.Empty(await host.TileBlobsAsync(Project, "terminated/large"));
         Assert.Empty(await host.StagingBlobsAsync(name.Split('/')[^1]));
@@ -263,20 +263,4 @@ public sealed class OperationTests(EeHostFixture host)
     }
 
     /// <summary>Waits (up to 2 minutes) until a Durable instance has completed.</summary>
-    private async Task WaitForCompletedAsync(string instanceId)
-    {
-        using var system = host.Client(null);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            var (_, status) = await EeApi.GetAsync(system, $"/runtime/webhooks/durabletask/instances/{instanceId}?code={EeHostFixture.SystemKey}");
-            if (status?["runtimeStatus"]?.GetValue<string>() == "Completed")
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{instanceId}: {status?.ToJsonString() ?? "no such instance"}");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -27,7 +27,7 @@ public sealed class CleanupExportActivity(EeStorage storage, BlobServiceClient b
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var spec = input.Spec;
-        var deleted = await storage.Staging.DeletePrefixAsync($"exports/{spec.OperationId}/", lifetime.ApplicationStopping);
+        var deleted = await storage.Staging.DeletePrefixAsync(spec.OperationId + "/", lifetime.ApplicationStopping);
         if (input.DeleteOutputs && spec.Records is { } records && spec.Bucket is not null)
         {
             deleted += await DeleteRecordsAsync(blobs.GetBlobContainerClient(spec.Bucket), records, spec.OperationId, lifetime.ApplicationStopping);

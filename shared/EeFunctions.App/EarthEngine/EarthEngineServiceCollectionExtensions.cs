@@ -77,7 +77,7 @@ public static class EarthEngineServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEarthEngineDurableApiAccess(this IServiceCollection services)
     {
-        services.AddSingleton<IDurableTerminationHook, ImportTerminationHook>();
+        services.AddSingleton<IDurableTerminationHook, OperationTerminationHook>();
         services.TryAddSingleton<SystemKeyAuthorizer>();
         services.Replace(ServiceDescriptor.Singleton<IDurableApiAuthorizer, BearerDurableApiAuthorizer>());
         return services;

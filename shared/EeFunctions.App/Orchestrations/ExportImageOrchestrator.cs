@@ -31,6 +31,9 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
         private readonly DateTimeOffset _startTime = new(context.CurrentUtcDateTime, TimeSpan.Zero);
         private readonly List<ImportStage> _stages = [];
 
+        // An asset export's tile generation, in the custom status so a terminate's cleanup can find its tiles.
+        private long? _generation;
+
         private string Destination => spec.DestinationUris.Count > 0 ? spec.DestinationUris[0] : EeNames.OperationName(spec.Project, spec.OperationId);
 
         public async Task<ImportOutcome> ExecuteAsync()
@@ -86,6 +89,7 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
             var registration = spec.Registration!;
             var assetKey = EeStorage.AssetKey(registration.AssetPath);
             var generation = context.CurrentUtcDateTime.Ticks;
+            _generation = generation;
             var registered = false;
             try
             {
@@ -172,7 +176,7 @@ public sealed class ExportImageOrchestrator : TaskOrchestrator<ExportSpec, Impor
                 progress += weights[i] * (s.TotalWorkUnits == 0 ? 1 : (double)s.CompleteWorkUnits / s.TotalWorkUnits);
             }
 
-            context.SetCustomStatus(new ImportProgress(state, Math.Round(Math.Min(1, progress), 4), [.. _stages], _startTime));
+            context.SetCustomStatus(new ImportProgress(state, Math.Round(Math.Min(1, progress), 4), [.. _stages], _startTime, _generation));
         }
     }
 }

@@ -29,8 +29,8 @@ public sealed record ExportFile(string Name, int X, int Y, int Width, int Height
 /// </summary>
 public sealed record ExportChunk(int File, int X, int Y, int Width, int Height, int FirstPatchRow = 0, int PatchRowCount = 0)
 {
-    /// <summary>Its staging blob under the operation's prefix.</summary>
-    public string StagingName(string operationId) => FormattableString.Invariant($"exports/{operationId}/{File}/{Y}-{X}");
+    /// <summary>Its staging blob under the operation's prefix (where an import's staging is, so one cleanup serves both).</summary>
+    public string StagingName(string operationId) => FormattableString.Invariant($"{operationId}/export/{File}/{Y}-{X}");
 }
 
 /// <summary>

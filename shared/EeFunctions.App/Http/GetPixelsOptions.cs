@@ -120,36 +120,11 @@ internal static class GetPixelsOptions
         return (min, max);
     }
 
-    /// <summary>A CSS-style colour: hex RGB (3 or 6 digits, '#' optional) or one of CSS's basic colour names.</summary>
-    private static (byte R, byte G, byte B) Color(string color, int index)
-    {
-        var text = (color ?? string.Empty).Trim();
-        if (s_named.TryGetValue(text, out var named))
-        {
-            text = named;
-        }
-
-        var hex = text.StartsWith('#') ? text[1..] : text;
-        if (hex.Length == 3)
-        {
-            hex = string.Concat(hex.Select(c => new string(c, 2)));
-        }
-
-        if (hex.Length != 6 || !int.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var rgb))
-        {
-            throw Invalid($"paletteColors[{index}]", $"'{color}' is not a CSS colour (use RRGGBB, #RRGGBB, RGB or a basic colour name)");
-        }
-
-        return ((byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb);
-    }
-
-    private static readonly Dictionary<string, string> s_named = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["black"] = "000000", ["silver"] = "c0c0c0", ["gray"] = "808080", ["grey"] = "808080", ["white"] = "ffffff",
-        ["maroon"] = "800000", ["red"] = "ff0000", ["purple"] = "800080", ["fuchsia"] = "ff00ff", ["magenta"] = "ff00ff",
-        ["green"] = "008000", ["lime"] = "00ff00", ["olive"] = "808000", ["yellow"] = "ffff00", ["navy"] = "000080",
-        ["blue"] = "0000ff", ["teal"] = "008080", ["aqua"] = "00ffff", ["cyan"] = "00ffff", ["orange"] = "ffa500",
-    };
+    /// <summary>A palette entry as a colour, or the 400 naming it.</summary>
+    private static (byte R, byte G, byte B) Color(string color, int index) =>
+        EarthEngine.CssColor.TryParse(color, out var rgb)
+            ? rgb
+            : throw Invalid($"paletteColors[{index}]", $"'{color}' is not a CSS colour (use RRGGBB, #RRGGBB, RGB or a basic colour name)");
 
     private static EarthEngineException Invalid(string field, string problem) =>
         new(EeStatusCode.InvalidArgument, $"visualizationOptions.{field} {problem}.");

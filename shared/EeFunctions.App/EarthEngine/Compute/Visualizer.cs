@@ -110,18 +110,8 @@ internal static class Visualizer
         return raw?.Select(c => Color(call, c)).ToArray();
     }
 
-    private static (byte R, byte G, byte B) Color(AlgorithmCall call, string color)
-    {
-        var hex = color.TrimStart('#');
-        if (hex.Length == 3)
-        {
-            hex = string.Concat(hex.Select(ch => $"{ch}{ch}"));
-        }
-
-        return hex.Length == 6 && int.TryParse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var rgb)
-            ? ((byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb)
-            : throw call.Error($"Invalid palette color '{color}': use hex RGB such as 'ff0000'.");
-    }
+    private static (byte R, byte G, byte B) Color(AlgorithmCall call, string color) =>
+        CssColor.TryParse(color, out var rgb) ? rgb : throw call.Error($"Invalid palette color '{color}': use hex RGB such as 'ff0000' or a basic colour name.");
 
     private static double Interpolate((byte R, byte G, byte B)[] palette, double t, int channel)
     {

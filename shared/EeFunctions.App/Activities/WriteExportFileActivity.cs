@@ -1,13 +1,10 @@
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using EeFunctions.App.EarthEngine;
-using EeFunctions.App.EarthEngine.Compute;
 using EeFunctions.App.EarthEngine.Export;
 using EeFunctions.App.Orchestrations;
 using EeFunctions.EarthEngine.Errors;
 using EeFunctions.Raster;
 using EeFunctions.Raster.Export;
-using EeFunctions.Raster.Reading;
 using EeFunctions.Raster.Tiles;
 using Microsoft.DurableTask;
 

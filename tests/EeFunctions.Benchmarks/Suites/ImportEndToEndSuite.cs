@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using EeFunctions.EarthEngine.Auth;
 using EeFunctions.App.Activities;
 using EeFunctions.Raster;
 using EeFunctions.Raster.Gdal;
@@ -83,57 +80,8 @@ internal sealed class ImportEndToEndSuite : IBenchmarkSuite
         }
     }
 
-    private static async Task RunInAsync(BenchmarkContext context, string source, string run, CancellationToken cancellationToken)
-    {
-        await using var azurite = await AzuriteInstance.StartAsync(cancellationToken);
-        var systemKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-        var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var settings = new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["DurableTask:SystemKey"] = systemKey,
-            ["EarthEngine:Auth:SigningKey"] = signingKey,
-            ["EarthEngine:LocalCacheDirectory"] = Path.Combine(run, "service-cache"),
-            ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "EeBench" + Guid.NewGuid().ToString("N")[..12],
-        };
-
-        // Everything else is the repository's host.json: the service as `make run` starts it, but the Release build.
-        await using var service = await ServiceProcess.StartAsync(settings, cancellationToken);
-        var token = new EeTokenService(new EeAuthOptions { SigningKey = signingKey })
-            .Issue("benchmark", new Dictionary<string, IReadOnlyList<string>> { [Project] = EePermissions.All }, TimeSpan.FromHours(2));
-        using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        try
-        {
-            await RunWithServiceAsync(context, source, run, azurite, http, systemKey, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            var log = service.Output;
-            context.Output.WriteLine($"the service's last output:\n{log[Math.Max(0, log.Length - 4000)..]}");
-            throw;
-        }
-        finally
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                // Stopped by a signal: Azurite may be gone already, so a graceful stop would only wait for storage retries.
-                await StopQuicklyAsync(service);
-            }
-        }
-    }
-
-    internal static async Task StopQuicklyAsync(ServiceProcess service)
-    {
-        try
-        {
-            await service.StopAsync(TimeSpan.FromSeconds(5));
-        }
-        catch (OperationCanceledException)
-        {
-            await service.CrashAsync();
-        }
-    }
+    private static Task RunInAsync(BenchmarkContext context, string source, string run, CancellationToken cancellationToken) =>
+        BenchService.RunAsync(context, run, Project, (azurite, http, systemKey) => RunWithServiceAsync(context, source, run, azurite, http, systemKey, cancellationToken), cancellationToken);
 
     private static async Task RunWithServiceAsync(BenchmarkContext context, string source, string run, AzuriteInstance azurite, HttpClient http, string systemKey, CancellationToken cancellationToken)
     {

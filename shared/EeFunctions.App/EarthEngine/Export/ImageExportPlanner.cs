@@ -91,16 +91,8 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
         var container = await ContainerAsync(destination, cancellationToken);
 
         var files = Files(grid, Prefix(destination, request.Description), geoTiff?.TileDimensions);
-        return new ExportSpec
+        return Common(project, operationId, request, grid, type, image, now) with
         {
-            Project = project,
-            OperationId = operationId,
-            Description = request.Description,
-            CreateTime = now,
-            Expression = request.Expression!.Value.GetRawText(),
-            Grid = ExportGridSpec.From(grid),
-            DataType = type,
-            BandNames = image.BandNames,
             Format = ExportSpec.GeoTiff,
             Bucket = destination.Bucket,
             Files = files,
@@ -163,16 +155,8 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
             ParentsPerActivity = settings.ParentsPerActivity,
             ReplacedTilesGrace = settings.ReplacedTilesGrace,
         };
-        return new ExportSpec
+        return Common(project, operationId, request, grid, type, image, now) with
         {
-            Project = project,
-            OperationId = operationId,
-            Description = request.Description,
-            CreateTime = now,
-            Expression = request.Expression!.Value.GetRawText(),
-            Grid = ExportGridSpec.From(grid),
-            DataType = type,
-            BandNames = names,
             Format = ExportSpec.Asset,
             Files = [new ExportFile(EeNames.AssetName(project, path), 0, 0, grid.Width, grid.Height)],
             TileSize = tileSize,
@@ -211,16 +195,8 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
             options?.DefaultValue ?? 0,
             options?.MaxMaskedRatio ?? 1,
             (int)Math.Max(1, ChunkTarget * (long)ChunkTarget / window));
-        return new ExportSpec
+        return Common(project, operationId, request, grid, type, image, now) with
         {
-            Project = project,
-            OperationId = operationId,
-            Description = request.Description,
-            CreateTime = now,
-            Expression = request.Expression!.Value.GetRawText(),
-            Grid = ExportGridSpec.From(grid),
-            DataType = type,
-            BandNames = image.BandNames,
             Format = ExportSpec.TfRecord,
             Bucket = destination.Bucket,
             DestinationUris = [container.GetBlobClient(prefix).Uri.ToString()],
@@ -313,6 +289,20 @@ public sealed partial class ImageExportPlanner(BlobServiceClient blobs, EeStorag
             throw Invalid($"assetExportOptions.tileSize must be a multiple of 16 from 16 to 4096, got {tileSize}.");
         }
     }
+
+    /// <summary>What every export's spec holds, whatever its destination.</summary>
+    private static ExportSpec Common(string project, string operationId, ExportImageRequest request, TargetGrid grid, RasterDataType type, EeImage image, DateTimeOffset now) => new()
+    {
+        Project = project,
+        OperationId = operationId,
+        Description = request.Description,
+        CreateTime = now,
+        Expression = request.Expression!.Value.GetRawText(),
+        Grid = ExportGridSpec.From(grid),
+        DataType = type,
+        BandNames = image.BandNames,
+        Format = ExportSpec.GeoTiff,
+    };
 
     private static void CheckCommon(ExportImageRequest request)
     {

@@ -399,6 +399,15 @@ public sealed class ExportTests(EeHostFixture host) : IAsyncLifetime
         }
 
         await EeApi.WaitForDurableCompletionAsync(host, $"cleanup-{instanceId}");
+
+        // Chunks already computing when the instance was terminated still finish; any that wrote after the cleanup
+        // see the revoked generation and remove their own tiles, so the tiles go once they have drained.
+        var drained = DateTime.UtcNow.AddSeconds(60);
+        while ((await host.TileBlobsAsync(Project, Target)).Count > 0 && DateTime.UtcNow < drained)
+        {
+            await Task.Delay(200);
+        }
+
         Assert.Empty(await host.TileBlobsAsync(Project, Target));
         Assert.Empty(await host.StagingBlobsAsync(operationId));
         Assert.Equal(HttpStatusCode.NotFound, (await EeApi.GetAsync(client, $"/v1/projects/{Project}/assets/{Target}")).Status);

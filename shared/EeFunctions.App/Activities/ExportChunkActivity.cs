@@ -23,6 +23,18 @@ public sealed class ExportChunkActivity(EeStorage storage, CatalogImageAssetsFac
     // Chunks are CPU-bound: more at once than cores only adds memory (each holds several planes of doubles).
     private static readonly SemaphoreSlim s_compute = new(Environment.ProcessorCount);
 
+    private async Task DeleteTilesAsync(TilesetLayout layout, TilesetKey key, ExportChunk chunk, CancellationToken cancellationToken)
+    {
+        var t = layout.TileSize;
+        for (var row = chunk.Y / t; row * t < chunk.Y + chunk.Height; row++)
+        {
+            for (var column = chunk.X / t; column * t < chunk.X + chunk.Width; column++)
+            {
+                await storage.Tiles.Container.GetBlobClient(key.Tile(0, row, column).Path).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+    }
+
     public override async Task<bool> RunAsync(TaskActivityContext context, ExportChunkInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -56,9 +68,25 @@ public sealed class ExportChunkActivity(EeStorage storage, CatalogImageAssetsFac
 
             if (spec.Plan is { } plan)
             {
-                // An asset export writes the level-0 tiles of its new generation directly.
-                var key = new TilesetKey(spec.Project, EeStorage.AssetKey(spec.Registration!.AssetPath), input.Generation, plan.StoreId);
+                // An asset export writes the level-0 tiles of its new generation directly, unless a terminate's cleanup
+                // has revoked that generation meanwhile (checked as late as possible: it may have come while computing).
+                var assetKey = EeStorage.AssetKey(spec.Registration!.AssetPath);
+                if (await storage.Claims.IsRevokedAsync(spec.Project, assetKey, input.Generation, cancellationToken))
+                {
+                    return false;
+                }
+
+                var key = new TilesetKey(spec.Project, assetKey, input.Generation, plan.StoreId);
                 await tiler.WriteLevelZeroAsync(block, chunk.X, chunk.Y, plan.Layout, key, storage.Tiles, cancellationToken);
+
+                // A revoke that came while writing: the cleanup (which revokes, then deletes) may have listed the
+                // generation before these tiles existed, so they are removed here.
+                if (await storage.Claims.IsRevokedAsync(spec.Project, assetKey, input.Generation, cancellationToken))
+                {
+                    await DeleteTilesAsync(plan.Layout, key, chunk, cancellationToken);
+                    return false;
+                }
+
                 return ImageRenderer.HasData(block);
             }
 

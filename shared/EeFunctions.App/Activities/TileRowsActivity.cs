@@ -69,6 +69,18 @@ public sealed class BuildParentsActivity(RasterTiler tiler, EeStorage storage, I
             bytes += await tiler.BuildParentAsync(layout, key, storage.Tiles, input.Level, i / columns, i % columns, lifetime.ApplicationStopping);
         }
 
+        // A revoke that came while building: the cleanup (which revokes, then deletes) may have listed the generation
+        // before these parents existed, so they are removed here.
+        if (await storage.Claims.IsRevokedAsync(input.Project, input.AssetKey, input.Generation, lifetime.ApplicationStopping))
+        {
+            for (var i = input.First; i < input.First + input.Count; i++)
+            {
+                await storage.Tiles.Container.GetBlobClient(key.Tile(input.Level, i / columns, i % columns).Path).DeleteIfExistsAsync(cancellationToken: lifetime.ApplicationStopping);
+            }
+
+            return 0;
+        }
+
         return bytes;
     }
 }

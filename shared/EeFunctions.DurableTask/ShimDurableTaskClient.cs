@@ -41,6 +41,9 @@ public sealed partial class ShimDurableTaskClient : DurableTaskClient
     /// <summary>How often the waits poll the instance, at most.</summary>
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an event, suspend or resume for a Pending instance waits for the instance to start.</summary>
+    public TimeSpan PendingStartWait { get; init; } = TimeSpan.FromSeconds(30);
+
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
         var instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
@@ -66,7 +69,7 @@ public sealed partial class ShimDurableTaskClient : DurableTaskClient
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        return SendAsync(instanceId, new EventRaisedEvent(-1, _converter.Serialize(eventPayload)) { Name = eventName });
+        return SendAsync(instanceId, new EventRaisedEvent(-1, _converter.Serialize(eventPayload)) { Name = eventName }, cancellation);
     }
 
     public override async Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default)
@@ -77,10 +80,10 @@ public sealed partial class ShimDurableTaskClient : DurableTaskClient
     }
 
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
-        SendAsync(instanceId, new ExecutionSuspendedEvent(-1, reason));
+        SendAsync(instanceId, new ExecutionSuspendedEvent(-1, reason), cancellation);
 
     public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
-        SendAsync(instanceId, new ExecutionResumedEvent(-1, reason));
+        SendAsync(instanceId, new ExecutionResumedEvent(-1, reason), cancellation);
 
     public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
@@ -186,10 +189,37 @@ public sealed partial class ShimDurableTaskClient : DurableTaskClient
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private Task SendAsync(string instanceId, HistoryEvent e)
+    private async Task SendAsync(string instanceId, HistoryEvent e, CancellationToken cancellation)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
-        return _service.SendTaskOrchestrationMessageAsync(new TaskMessage { OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId }, Event = e });
+        await WhenStartedAsync(instanceId, cancellation);
+        await _service.SendTaskOrchestrationMessageAsync(new TaskMessage { OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId }, Event = e });
+    }
+
+    /// <summary>
+    /// Holds a message for a Pending instance until the instance has started (at most <see cref="PendingStartWait"/>).
+    /// The provider discards a message that reaches an instance with no history yet ("No such instance"), and a start
+    /// can be invisible for a while after the call that scheduled it returned: the worker defers a start message it
+    /// dequeued before the client wrote the Instances row, and a scheduled start waits for its time. An event raised
+    /// right after scheduling would then overtake the start and be lost. An instance due to start later than the wait
+    /// allows gets the message at once and loses it, as under Durable Functions.
+    /// </summary>
+    private async Task WhenStartedAsync(string instanceId, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + PendingStartWait;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var state = (await _service.GetOrchestrationStateAsync(instanceId, allExecutions: false, fetchInput: false)).FirstOrDefault();
+            if (state?.OrchestrationStatus != OrchestrationStatus.Pending || DateTime.UtcNow >= deadline || state.ScheduledStartTime > deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(delay, cancellation);
+            delay = TimeSpan.FromTicks(Math.Min(MaxPollingInterval.Ticks, delay.Ticks * 2));
+        }
     }
 
     private async Task<OrchestrationMetadata> WaitAsync(string instanceId, bool getInputsAndOutputs, Func<OrchestrationMetadata, bool> done, CancellationToken cancellation)

@@ -180,6 +180,19 @@ public sealed class OrchestrationScenarioTests(ScenarioHostFixture fixture) : IC
     }
 
     [Fact]
+    public async Task An_event_raised_before_the_instance_has_started_is_delivered_once_it_starts()
+    {
+        // The start message stays invisible until StartAt, as when the worker defers a start it dequeued before the
+        // client wrote the instance's row: the provider alone would discard the event ("No such instance").
+        var id = "early-" + Guid.NewGuid().ToString("N");
+        await Host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForEvent", new StartOrchestrationOptions(id, DateTimeOffset.UtcNow.AddSeconds(3)));
+        await Host.Client.RaiseEventAsync(id, "Approval", "early");
+        var done = await Host.WaitAsync(id, TimeSpan.FromSeconds(60));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("early", done.ReadOutputAs<string>());
+    }
+
+    [Fact]
     public async Task A_query_pages_through_instances_by_prefix_with_continuation_tokens()
     {
         var prefix = "q" + Guid.NewGuid().ToString("N")[..8] + "-";

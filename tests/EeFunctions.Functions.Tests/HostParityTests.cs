@@ -97,6 +97,18 @@ public sealed partial class HostParityTests(SelfHost host) : IClassFixture<SelfH
         Assert.Equal("api", (string?)selfHost["extensions"]!["http"]!["routePrefix"]);
     }
 
+    [Fact]
+    public void Both_hosts_run_with_the_same_runtime_settings_tiered_PGO_off()
+    {
+        static JsonNode? Options(string app) =>
+            JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, app + ".runtimeconfig.json")))!["runtimeOptions"]!["configProperties"];
+
+        var selfHost = Options("EeFunctions.Host");
+        var functions = Options("EeFunctions.Functions");
+        Assert.False((bool)selfHost!["System.Runtime.TieredPGO"]!);
+        Assert.False((bool)functions!["System.Runtime.TieredPGO"]!);
+    }
+
     /// <summary>The self-host's routes (method or * and template without the leading slash), the Durable API aside.</summary>
     private List<(string Method, string Route)> SelfHostRoutes()
     {

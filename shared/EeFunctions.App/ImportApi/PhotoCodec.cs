@@ -36,6 +36,10 @@ public sealed class PhotoCodec : IDisposable
         _maxFrames = options.Value.MaxFrames;
         _configuration = Configuration.Default.Clone();
 
+        // Photos are decoded one per core side by side (_decodes); splitting each one's rows over the cores as well
+        // only adds hand-offs.
+        _configuration.MaxDegreeOfParallelism = 1;
+
         // The pixel limit bounds a decoded frame (4 bytes a pixel); one buffer beyond it is refused, not allocated.
         _configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
         {

@@ -114,11 +114,16 @@ public sealed partial class ImportEndToEndTests(ImportApiHost host)
         Assert.Equal(90, (int)image["rotation"]!);
         Assert.Equal(6, (int)image["exifs"]!["Orientation"]!);
 
-        var thumbnail = await BytesAsync(http, token, $"/api/v1/images/{image["id"]}/thumbnails/256");
-        using var decoded = Image.Load<Rgb24>(thumbnail);
-        Assert.Equal((128, 256), (decoded.Width, decoded.Height));
-        Assert.True(decoded[64, 40].R > 200 && decoded[64, 40].B < 60, $"top is {decoded[64, 40]}");
-        Assert.True(decoded[64, 216].B > 200 && decoded[64, 216].R < 60, $"bottom is {decoded[64, 216]}");
+        // Both sizes: the 1024 (the photo's own size) is turned upright, and the 256 is scaled from it.
+        foreach (var (size, width, height) in new[] { (256, 128, 256), (1024, 300, 600) })
+        {
+            var thumbnail = await BytesAsync(http, token, $"/api/v1/images/{image["id"]}/thumbnails/{size}");
+            using var decoded = Image.Load<Rgb24>(thumbnail);
+            Assert.Equal((width, height), (decoded.Width, decoded.Height));
+            var (top, bottom) = (decoded[width / 2, height * 3 / 16], decoded[width / 2, height * 13 / 16]);
+            Assert.True(top.R > 200 && top.B < 60, $"{size}: top is {top}");
+            Assert.True(bottom.B > 200 && bottom.R < 60, $"{size}: bottom is {bottom}");
+        }
     }
 
     [Fact]

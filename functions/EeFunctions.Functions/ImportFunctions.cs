@@ -1,4 +1,5 @@
 using EeFunctions.App.Activities;
+using EeFunctions.App.EarthEngine;
 using EeFunctions.App.Orchestrations;
 using EeFunctions.DurableTask;
 using EeFunctions.EarthEngine.Import;
@@ -19,7 +20,7 @@ public sealed class ImportFunctions(
     BuildParentsActivity pyramid,
     RegisterImageActivity register,
     CleanupImportActivity cleanup,
-    CleanupImportLeftoversActivity cleanupLeftovers,
+    EeStorage storage,
     WriteImportResultActivity writeResult,
     OrchestrationStarter starter,
     IHostApplicationLifetime lifetime)
@@ -53,8 +54,8 @@ public sealed class ImportFunctions(
         cleanup.RunAsync(new FunctionActivityContext(CleanupImportActivity.Name, function), input);
 
     [Function(CleanupImportLeftoversActivity.Name)]
-    public Task<int> CleanupLeftovers([ActivityTrigger] ImportLeftoversInput input, FunctionContext function) =>
-        cleanupLeftovers.RunAsync(new FunctionActivityContext(CleanupImportLeftoversActivity.Name, function), input);
+    public Task<int> CleanupLeftovers([ActivityTrigger] ImportLeftoversInput input, [DurableClient] DurableTaskClient client, FunctionContext function) =>
+        new CleanupImportLeftoversActivity(storage, client, lifetime).RunAsync(new FunctionActivityContext(CleanupImportLeftoversActivity.Name, function), input);
 
     [Function(WriteImportResultActivity.Name)]
     public Task<bool> WriteResult([ActivityTrigger] WriteImportResultInput input, FunctionContext function) =>

@@ -56,13 +56,13 @@ public static class EarthEngineServiceCollectionExtensions
         services.AddSingleton<IDurableTaskContributor, ImportContributor>();
 
         // The activities, for a host that resolves them itself (the Functions app); the self-host's registry creates
-        // its own. ScheduleLeftoversCleanupActivity is not here: it needs the invocation's Durable client.
+        // its own. ScheduleLeftoversCleanupActivity and CleanupImportLeftoversActivity are not here: they need the
+        // invocation's Durable client.
         services.AddTransient<InspectTilesetActivity>();
         services.AddTransient<TileRowsActivity>();
         services.AddTransient<BuildParentsActivity>();
         services.AddTransient<RegisterImageActivity>();
         services.AddTransient<CleanupImportActivity>();
-        services.AddTransient<CleanupImportLeftoversActivity>();
         services.AddTransient<WriteImportResultActivity>();
         services.AddTransient<ExportChunkActivity>();
         services.AddTransient<WriteExportFileActivity>();

@@ -30,8 +30,9 @@ public sealed class OperationTerminationHook(OrchestrationStarter starter, Durab
             return;
         }
 
+        // The generation known now, if any; the cleanup reads it again from the terminated instance (see its activity).
         var progress = instance.ReadCustomStatusAs<ImportProgress>();
-        var input = new ImportLeftoversInput(project, EeStorage.AssetKey(assetPath!), progress?.Generation, operationId, options.Value.TerminatedCleanupDelay, Revoke: true);
+        var input = new ImportLeftoversInput(project, EeStorage.AssetKey(assetPath!), progress?.Generation, operationId, options.Value.TerminatedCleanupDelay, Revoke: true, instance.InstanceId);
         await ImportLeftoversOrchestrator.StartAsync(starter, client, ImportLeftoversOrchestrator.AfterTerminate(instance.InstanceId), input, cancellationToken);
     }
 }

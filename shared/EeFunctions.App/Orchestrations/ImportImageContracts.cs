@@ -28,8 +28,12 @@ public sealed record ImportStage(string DisplayName, long CompleteWorkUnits, lon
 public sealed record ImportProgress(string State, double Progress, IReadOnlyList<ImportStage> Stages, DateTimeOffset? StartTime, long? Generation = null);
 
 /// <summary>What is left to remove later: an import's staging blobs (no operation: none) and a tile generation (replaced, deleted, or a terminated import's).</summary>
-/// <remarks><paramref name="Revoke"/>: the generation belongs to a terminated import, so it is fenced off from a Register still queued.</remarks>
-public sealed record ImportLeftoversInput(string Project, string AssetKey, long? TileGeneration, string? OperationId, TimeSpan Delay, bool Revoke = false);
+/// <remarks>
+/// <paramref name="Revoke"/>: the generation belongs to a terminated import, so it is fenced off from a Register still
+/// queued. <paramref name="TerminatedInstanceId"/>: that import's (or export's) instance, whose recorded progress names
+/// the generation once the terminate has taken effect.
+/// </remarks>
+public sealed record ImportLeftoversInput(string Project, string AssetKey, long? TileGeneration, string? OperationId, TimeSpan Delay, bool Revoke = false, string? TerminatedInstanceId = null);
 
 /// <summary>Starts the leftovers cleanup <paramref name="Leftovers"/> as instance <paramref name="InstanceId"/>.</summary>
 public sealed record ScheduleLeftoversInput(string InstanceId, ImportLeftoversInput Leftovers);

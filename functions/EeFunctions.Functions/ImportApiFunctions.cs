@@ -11,6 +11,7 @@ public sealed class ImportApiFunctions(
     ImportsApi imports,
     ImagesApi images,
     FetchPhotoActivity fetch,
+    PhotoThumbnailActivity thumbnail,
     RegisterPhotoActivity register,
     FailPhotoImportActivity fail)
 {
@@ -45,6 +46,10 @@ public sealed class ImportApiFunctions(
     [Function(FetchPhotoActivity.Name)]
     public Task<FetchedPhoto> Fetch([ActivityTrigger] FetchPhotoInput input, FunctionContext function) =>
         fetch.RunAsync(new FunctionActivityContext(FetchPhotoActivity.Name, function), input);
+
+    [Function(PhotoThumbnailActivity.Name)]
+    public Task<ThumbnailFacts> Thumbnail([ActivityTrigger] PhotoThumbnailInput input, FunctionContext function) =>
+        thumbnail.RunAsync(new FunctionActivityContext(PhotoThumbnailActivity.Name, function), input);
 
     [Function(RegisterPhotoActivity.Name)]
     public Task<string> Register([ActivityTrigger] RegisterPhotoInput input, FunctionContext function) =>

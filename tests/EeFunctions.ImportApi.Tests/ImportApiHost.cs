@@ -20,6 +20,8 @@ namespace EeFunctions.ImportApi.Tests;
 /// </summary>
 public sealed class ImportApiHost : IAsyncLifetime
 {
+    public const string SystemKey = "test-system-key-0123456789abcdef";
+
     public const string HeaderKey = "dGVzdC1vbmx5LWltcG9ydC1oZWFkZXIta2V5LTAxMjM=";
     private readonly AzuriteFixture _azurite = new();
     private WebApplicationFactory<Program>? _factory;
@@ -126,7 +128,7 @@ public sealed class ImportApiHost : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("AzureWebJobsStorage", _azurite.ConnectionString);
-            b.UseSetting("DurableTask:SystemKey", "test-system-key-0123456789abcdef");
+            b.UseSetting("DurableTask:SystemKey", SystemKey);
             b.UseSetting("ImportApi:HeaderKey", HeaderKey);
             b.UseSetting("EarthEngine:DropEnabled", "false");
             b.UseSetting("ImportApi:ClientsTable", AzuriteFixture.UniqueName("clients").Replace("-", string.Empty, StringComparison.Ordinal));

@@ -88,6 +88,30 @@ public sealed partial class ImportEndToEndTests(ImportApiHost host)
     }
 
     [Fact]
+    public async Task Each_thumbnail_size_is_written_by_its_own_activity_side_by_side_and_no_working_copy_is_left()
+    {
+        var photo = await File.ReadAllBytesAsync(TestData.Raster("389225main_sw_1965_1024.jpg"));
+        var (image, _, http) = await ImportAsync("fanout-album", host.Photos.Serve("fanout/photo.jpg", photo));
+        using var _ = http;
+        var id = (string)image["id"]!;
+
+        Assert.Equal([$"{id}/original", $"{id}/thumbnails/1024", $"{id}/thumbnails/256"], (await host.ImageBlobsAsync(id)).Order(StringComparer.Ordinal));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/runtime/webhooks/durabletask/instances/{ImportKeys.InstanceId((string)image["import_id"]!)}?showHistory=true&showHistoryOutput=true");
+        request.Headers.Add("x-functions-key", ImportApiHost.SystemKey);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var history = (await ImportApiHost.JsonAsync(response))["historyEvents"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        var activities = history.Where(e => (string?)e["EventType"] == "TaskCompleted").Select(e => (string?)e["FunctionName"]).ToList();
+        Assert.Equal([FetchPhotoActivity.Name, PhotoThumbnailActivity.Name, PhotoThumbnailActivity.Name, RegisterPhotoActivity.Name], activities);
+
+        // A fan-out: both sizes were scheduled before either finished, and each returned its own size.
+        var thumbnails = history.Where(e => (string?)e["FunctionName"] == PhotoThumbnailActivity.Name).ToList();
+        Assert.True(thumbnails.Max(e => DateTime.Parse((string)e["ScheduledTime"]!, System.Globalization.CultureInfo.InvariantCulture)) <= thumbnails.Min(e => DateTime.Parse((string)e["Timestamp"]!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([256, 1024], thumbnails.Select(e => ResultSize(e["Result"])).Order());
+    }
+
+    [Fact]
     public async Task A_transparent_png_keeps_its_bytes_and_gets_webp_thumbnails_never_enlarged()
     {
         var photo = SamplePhotos.Png(600, 400, transparent: true);
@@ -230,6 +254,13 @@ public sealed partial class ImportEndToEndTests(ImportApiHost host)
         using var image = await ImportApiHost.GetAsync(http, token, "/api/v1/images/" + (string)done["image_id"]!);
         Assert.Equal(HttpStatusCode.OK, image.StatusCode);
         return (await ImportApiHost.JsonAsync(image), token, http);
+    }
+
+    /// <summary>The <c>Size</c> of a thumbnail activity's result, as the history shows it (a JSON object, or its text).</summary>
+    private static int ResultSize(JsonNode? result)
+    {
+        var facts = (result is JsonValue text ? JsonNode.Parse((string)text!) : result)!.AsObject();
+        return (int)facts.Single(p => string.Equals(p.Key, "size", StringComparison.OrdinalIgnoreCase)).Value!;
     }
 
     private static async Task<byte[]> BytesAsync(HttpClient http, string token, string path)

@@ -5,8 +5,8 @@ using Microsoft.DurableTask;
 namespace EeFunctions.App.ImportApi;
 
 /// <summary>
-/// Marks the import processing, downloads the photo, checks it is one, and stores the original as fetched and its
-/// thumbnails (made from the downloaded file, so the photo is neither fetched back from storage nor decoded twice).
+/// Marks the import processing, downloads the photo, checks it is one, and stores the original as fetched and the
+/// working copy the thumbnail fan-out reads (made from the downloaded file, so the photo is decoded once).
 /// </summary>
 [DurableTask(Name)]
 public sealed class FetchPhotoActivity(ImportStore imports, PhotoDownloader downloader, PhotoCodec codec, ImportApiBlobs blobs, HeaderSealer sealer, IHostApplicationLifetime lifetime)
@@ -33,20 +33,22 @@ public sealed class FetchPhotoActivity(ImportStore imports, PhotoDownloader down
             }
 
             var facts = await codec.IdentifyAsync(path, string.Empty, cancellationToken);
-            var encoded = await codec.ThumbnailsAsync(path, facts.Format, input.ThumbnailSizes, cancellationToken);
-            var original = blobs.Original(input.ImageId).UploadAsync(path, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = facts.ContentType } }, cancellationToken);
-            var thumbnails = encoded.Select(async t =>
+            var workingCopyPath = path + ".thumbnail";
+            WorkingCopyFacts working;
+            await using (var workingCopy = File.Create(workingCopyPath))
             {
-                var blob = blobs.Thumbnail(input.ImageId, t.Size);
-                await blob.UploadAsync(new BinaryData(t.Bytes), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = t.ContentType } }, cancellationToken);
-                return new ThumbnailFacts(t.Size, blob.Name, t.ContentType, t.Width, t.Height, t.Bytes.Length);
-            }).ToList();
-            var stored = await original;
-            return new FetchedPhoto(facts with { ETag = stored.Value.ETag.ToString().Trim('"') }, await Task.WhenAll(thumbnails));
+                working = await codec.PrepareAsync(path, facts.Format, input.WorkingSize, workingCopy, cancellationToken);
+            }
+
+            var original = blobs.Original(input.ImageId).UploadAsync(path, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = facts.ContentType } }, cancellationToken);
+            var prepared = blobs.WorkingCopy(input.ImageId).UploadAsync(workingCopyPath, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = working.ContentType } }, cancellationToken);
+            await Task.WhenAll(original, prepared);
+            return new FetchedPhoto(facts with { ETag = (await original).Value.ETag.ToString().Trim('"') }, working);
         }
         finally
         {
             File.Delete(path);
+            File.Delete(path + ".thumbnail");
         }
     }
 }

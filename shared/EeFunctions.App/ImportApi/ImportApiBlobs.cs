@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace EeFunctions.App.ImportApi;
 
-/// <summary>The images container: <c>{image id}/original</c> and <c>{image id}/thumbnails/{size}</c>.</summary>
+/// <summary>
+/// The images container: <c>{image id}/original</c>, <c>{image id}/thumbnails/{size}</c>, and while the import runs
+/// <c>{image id}/working-copy</c>, the upright frame the thumbnails are made from.
+/// </summary>
 public sealed class ImportApiBlobs(BlobServiceClient blobs, IOptions<ImportApiOptions> options)
 {
     public BlobContainerClient Container { get; } = blobs.GetBlobContainerClient(options.Value.ImagesContainer);
@@ -11,6 +14,8 @@ public sealed class ImportApiBlobs(BlobServiceClient blobs, IOptions<ImportApiOp
     public BlobClient Original(string imageId) => Container.GetBlobClient($"{imageId}/original");
 
     public BlobClient Thumbnail(string imageId, int size) => Container.GetBlobClient($"{imageId}/thumbnails/{size}");
+
+    public BlobClient WorkingCopy(string imageId) => Container.GetBlobClient($"{imageId}/working-copy");
 
     /// <summary>Deletes every blob of an image; answers how many there were.</summary>
     public async Task<int> DeleteImageAsync(string imageId, CancellationToken cancellationToken)

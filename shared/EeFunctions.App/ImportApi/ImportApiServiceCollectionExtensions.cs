@@ -26,6 +26,7 @@ public static class ImportApiServiceCollectionExtensions
 
         // For a host that resolves activities itself (the Functions app).
         services.AddTransient<FetchPhotoActivity>();
+        services.AddTransient<PhotoThumbnailActivity>();
         services.AddTransient<RegisterPhotoActivity>();
         services.AddTransient<FailPhotoImportActivity>();
         return services;
@@ -37,6 +38,7 @@ public static class ImportApiServiceCollectionExtensions
         {
             registry.AddOrchestrator<PhotoImportOrchestrator>();
             registry.AddActivity<FetchPhotoActivity>();
+            registry.AddActivity<PhotoThumbnailActivity>();
             registry.AddActivity<RegisterPhotoActivity>();
             registry.AddActivity<FailPhotoImportActivity>();
         }

@@ -125,21 +125,17 @@ public sealed class PhotoCodec : IDisposable
     }
 
     /// <summary>
-    /// Decodes the photo once (the first frame) and encodes one upright thumbnail per size whose long side is that size
-    /// (or the photo's, when smaller: never enlarged): JPEG, or WebP when the photo has transparency. The largest is
-    /// scaled from the photo and each smaller one from the one before (a 256 from the 1024 costs 2 ms, from 12 MP 22 ms);
-    /// each is turned upright after scaling, since turning a 12 MP frame costs more than decoding it.
-    /// Decodes run at most one per core at a time, since each holds the whole frame.
+    /// Decodes the photo once (the first frame), scales it to <paramref name="longSide"/> on its long side (never
+    /// enlarged), turns it upright by its EXIF orientation (after scaling, since turning a 12 MP frame costs more than
+    /// decoding it) and encodes it as the thumbnails are encoded into <paramref name="output"/>: the working copy, which
+    /// is the largest thumbnail as served and what each smaller one is scaled from, so no thumbnail decodes the original
+    /// again. Decodes run at most one per core at a time, since each holds the whole frame.
     /// </summary>
-    public async Task<IReadOnlyList<EncodedThumbnail>> ThumbnailsAsync(string path, string format, IReadOnlyList<int> sizes, CancellationToken cancellationToken)
+    public async Task<WorkingCopyFacts> PrepareAsync(string path, string format, int longSide, Stream output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sizes);
-
         // A JPEG has no alpha: three bytes a pixel. Anything else may, so it is read with alpha and checked.
         var opaqueFormat = string.Equals(format, JpegFormat.Instance.Name, StringComparison.OrdinalIgnoreCase);
-        var made = new Dictionary<int, EncodedThumbnail>();
         await _decodes.WaitAsync(cancellationToken);
-        Image? previous = null;
         try
         {
             Image image;
@@ -155,41 +151,51 @@ public sealed class PhotoCodec : IDisposable
             using (image)
             {
                 var transparent = image is Image<Rgba32> rgba && HasTransparency(rgba);
-                foreach (var size in sizes.Distinct().OrderDescending())
+                if (Math.Max(image.Width, image.Height) > longSide)
                 {
-                    var from = previous ?? image;
-                    var scaled = Math.Max(from.Width, from.Height) > size
-                        ? from.Clone(x => x.Resize(new ResizeOptions { Size = new Size(size, size), Mode = ResizeMode.Max }))
-                        : from.Clone(_ => { });
-                    previous?.Dispose();
-                    previous = scaled;
-
-                    // The first one carries the photo's EXIF orientation; once upright, its profile goes (the ones
-                    // scaled from it are upright already).
-                    scaled.Mutate(x => x.AutoOrient());
-                    scaled.Metadata.ExifProfile = null;
-                    scaled.Metadata.XmpProfile = null;
-                    using var output = new MemoryStream();
-                    if (transparent)
-                    {
-                        await scaled.SaveAsync(output, new WebpEncoder { Quality = 80 }, cancellationToken);
-                    }
-                    else
-                    {
-                        await scaled.SaveAsync(output, new JpegEncoder { Quality = 85 }, cancellationToken);
-                    }
-
-                    made[size] = new EncodedThumbnail(size, transparent ? "image/webp" : "image/jpeg", scaled.Width, scaled.Height, output.ToArray());
+                    image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(longSide, longSide), Mode = ResizeMode.Max }));
                 }
+
+                image.Mutate(x => x.AutoOrient());
+                image.Metadata.ExifProfile = null;
+                image.Metadata.XmpProfile = null;
+                return new WorkingCopyFacts(image.Width, image.Height, await EncodeThumbnailAsync(image, transparent, output, cancellationToken));
             }
         }
         finally
         {
-            previous?.Dispose();
             _decodes.Release();
         }
+    }
 
-        return [.. sizes.Select(size => made[size])];
+    /// <summary>Scales a working copy <see cref="PrepareAsync"/> wrote down to a smaller thumbnail: long side <paramref name="size"/>.</summary>
+    public async Task<EncodedThumbnail> ThumbnailAsync(Stream workingCopy, WorkingCopyFacts facts, int size, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        using var image = facts.Transparent
+            ? (Image)await Image.LoadAsync<Rgba32>(_configuration, workingCopy, cancellationToken)
+            : await Image.LoadAsync<Rgb24>(_configuration, workingCopy, cancellationToken);
+        if (Math.Max(image.Width, image.Height) > size)
+        {
+            image.Mutate(x => x.Resize(new ResizeOptions { Size = new Size(size, size), Mode = ResizeMode.Max }));
+        }
+
+        using var output = new MemoryStream();
+        var contentType = await EncodeThumbnailAsync(image, facts.Transparent, output, cancellationToken);
+        return new EncodedThumbnail(size, contentType, image.Width, image.Height, output.ToArray());
+    }
+
+    /// <summary>Encodes a thumbnail: JPEG, or WebP when the photo has transparency. Answers its content type.</summary>
+    private static async Task<string> EncodeThumbnailAsync(Image image, bool transparent, Stream output, CancellationToken cancellationToken)
+    {
+        if (transparent)
+        {
+            await image.SaveAsync(output, new WebpEncoder { Quality = 80 }, cancellationToken);
+            return "image/webp";
+        }
+
+        await image.SaveAsync(output, new JpegEncoder { Quality = 85 }, cancellationToken);
+        return "image/jpeg";
     }
 
     /// <summary>
@@ -311,6 +317,12 @@ public sealed class PhotoCodec : IDisposable
         var degrees = dms[0].ToDouble() + (dms[1].ToDouble() / 60) + (dms[2].ToDouble() / 3600);
         return string.Equals(reference?.Trim(), negative, StringComparison.OrdinalIgnoreCase) ? -degrees : degrees;
     }
+}
+
+/// <summary>The working copy: the largest thumbnail as served, upright, and its size and type.</summary>
+public sealed record WorkingCopyFacts(int Width, int Height, string ContentType)
+{
+    public bool Transparent => ContentType == "image/webp";
 }
 
 /// <summary>One encoded thumbnail: the long side asked for, its type, its size and its bytes.</summary>

@@ -3,10 +3,14 @@ namespace EeFunctions.App.ImportApi;
 /// <summary>What the photo import orchestration is started with (the download headers sealed, never in the clear).</summary>
 public sealed record PhotoImportInput(string ImportId, string ImageId, string AlbumId, string OrganizationId, string Url, string Filename, string? SealedHeaders, string MetadataJson);
 
-public sealed record FetchPhotoInput(string ImportId, string ImageId, string Url, string? SealedHeaders, IReadOnlyList<int> ThumbnailSizes);
+/// <summary>What Fetch needs: the photo's source, and the long side of the working copy the thumbnails are made from.</summary>
+public sealed record FetchPhotoInput(string ImportId, string ImageId, string Url, string? SealedHeaders, int WorkingSize);
 
-/// <summary>What Fetch stored: the photo's facts and its thumbnails.</summary>
-public sealed record FetchedPhoto(PhotoFacts Photo, IReadOnlyList<ThumbnailFacts> Thumbnails);
+/// <summary>What Fetch stored: the original (its facts) and the working copy the thumbnails come from.</summary>
+public sealed record FetchedPhoto(PhotoFacts Photo, WorkingCopyFacts WorkingCopy);
+
+/// <summary>One thumbnail to store from the image's working copy.</summary>
+public sealed record PhotoThumbnailInput(string ImageId, int Size, WorkingCopyFacts WorkingCopy);
 
 public sealed record RegisterPhotoInput(PhotoImportInput Import, PhotoFacts Photo, IReadOnlyList<ThumbnailFacts> Thumbnails, DateTimeOffset CreatedAt);
 

@@ -2,9 +2,9 @@ using Microsoft.DurableTask;
 
 namespace EeFunctions.App.ImportApi;
 
-/// <summary>Writes the image record (and its album's copy) and completes the import with its image id.</summary>
+/// <summary>Drops the working copy, writes the image record (and its album's copy) and completes the import with its image id.</summary>
 [DurableTask(Name)]
-public sealed class RegisterPhotoActivity(ImageStore images, ImportStore imports, IHostApplicationLifetime lifetime) : TaskActivity<RegisterPhotoInput, string>
+public sealed class RegisterPhotoActivity(ImageStore images, ImportStore imports, ImportApiBlobs blobs, IHostApplicationLifetime lifetime) : TaskActivity<RegisterPhotoInput, string>
 {
     public const string Name = "ImportApi_Register";
 
@@ -13,6 +13,7 @@ public sealed class RegisterPhotoActivity(ImageStore images, ImportStore imports
         ArgumentNullException.ThrowIfNull(input);
         var cancellationToken = lifetime.ApplicationStopping;
         var import = input.Import;
+        await blobs.WorkingCopy(import.ImageId).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         await images.PutAsync(new ImageRecord
         {
             Id = import.ImageId,

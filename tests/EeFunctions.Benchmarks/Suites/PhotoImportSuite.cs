@@ -99,7 +99,7 @@ internal sealed class PhotoImportSuite : IBenchmarkSuite
         context.WriteTable(
             ["run", "wall s", "imports/s", "p50 s", "p95 s", "notes"],
             [
-                ["service: 100 × POST /api/v1/imports → record completed", F(serviceSec), F(Imports / serviceSec), F(Percentile(0.5)), F(Percentile(0.95)), "all at once; fetch, identify, 2 thumbnails, register"],
+                ["service: 100 × POST /api/v1/imports → record completed", F(serviceSec), F(Imports / serviceSec), F(Percentile(0.5)), F(Percentile(0.95)), "all at once; fetch, working copy, 2 thumbnail activities, register"],
                 ["anchor: 100 × decode, orient, 2 thumbnails in a plain loop", F(loopSec), F(Imports / loopSec), F(loopSec / Imports), "-", "ImageSharp, one after another, no storage"],
             ]);
         context.Output.WriteLine($"CPU during the service run: service {serviceCpu:F1} s, Azurite {azuriteCpu:F1} s, this process (photo server, polling) {benchCpu:F1} s, of {Environment.ProcessorCount * serviceSec:F1} core-s");

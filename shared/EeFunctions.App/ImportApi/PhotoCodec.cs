@@ -322,6 +322,8 @@ public sealed class PhotoCodec : IDisposable
 /// <summary>The working copy: the largest thumbnail as served, upright, and its size and type.</summary>
 public sealed record WorkingCopyFacts(int Width, int Height, string ContentType)
 {
+    /// <summary>Whether the photo has transparency: its thumbnails are WebP then. Derived, so never serialized.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool Transparent => ContentType == "image/webp";
 }
 

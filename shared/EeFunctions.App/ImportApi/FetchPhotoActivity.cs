@@ -33,22 +33,18 @@ public sealed class FetchPhotoActivity(ImportStore imports, PhotoDownloader down
             }
 
             var facts = await codec.IdentifyAsync(path, string.Empty, cancellationToken);
-            var workingCopyPath = path + ".thumbnail";
-            WorkingCopyFacts working;
-            await using (var workingCopy = File.Create(workingCopyPath))
-            {
-                working = await codec.PrepareAsync(path, facts.Format, input.WorkingSize, workingCopy, cancellationToken);
-            }
 
+            // The working copy is the largest thumbnail (some hundred kilobytes): made in memory, uploaded from there.
+            using var workingCopy = new MemoryStream();
+            var working = await codec.PrepareAsync(path, facts.Format, input.WorkingSize, workingCopy, cancellationToken);
             var original = blobs.Original(input.ImageId).UploadAsync(path, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = facts.ContentType } }, cancellationToken);
-            var prepared = blobs.WorkingCopy(input.ImageId).UploadAsync(workingCopyPath, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = working.ContentType } }, cancellationToken);
+            var prepared = blobs.WorkingCopy(input.ImageId).UploadAsync(new BinaryData(workingCopy.GetBuffer().AsMemory(0, (int)workingCopy.Length)), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = working.ContentType } }, cancellationToken);
             await Task.WhenAll(original, prepared);
             return new FetchedPhoto(facts with { ETag = (await original).Value.ETag.ToString().Trim('"') }, working);
         }
         finally
         {
             File.Delete(path);
-            File.Delete(path + ".thumbnail");
         }
     }
 }

@@ -182,7 +182,7 @@ public sealed class PhotoCodec : IDisposable
 
         using var output = new MemoryStream();
         var contentType = await EncodeThumbnailAsync(image, facts.Transparent, output, cancellationToken);
-        return new EncodedThumbnail(size, contentType, image.Width, image.Height, output.ToArray());
+        return new EncodedThumbnail(size, contentType, image.Width, image.Height, new BinaryData(output.GetBuffer().AsMemory(0, (int)output.Length)));
     }
 
     /// <summary>Encodes a thumbnail: JPEG, or WebP when the photo has transparency. Answers its content type.</summary>
@@ -328,7 +328,7 @@ public sealed record WorkingCopyFacts(int Width, int Height, string ContentType)
 }
 
 /// <summary>One encoded thumbnail: the long side asked for, its type, its size and its bytes.</summary>
-public sealed record EncodedThumbnail(int Size, string ContentType, int Width, int Height, byte[] Bytes);
+public sealed record EncodedThumbnail(int Size, string ContentType, int Width, int Height, BinaryData Bytes);
 
 /// <summary>A photo this API will not import, with the reason the import's error states.</summary>
 public sealed class PhotoRejectedException : Exception

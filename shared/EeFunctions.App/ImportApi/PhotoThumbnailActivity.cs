@@ -21,7 +21,7 @@ public sealed class PhotoThumbnailActivity(PhotoCodec codec, ImportApiBlobs blob
         if (input.Size >= Math.Max(working.Width, working.Height))
         {
             var bytes = (await blobs.WorkingCopy(input.ImageId).DownloadContentAsync(cancellationToken)).Value.Content;
-            thumbnail = new EncodedThumbnail(input.Size, working.ContentType, working.Width, working.Height, bytes.ToArray());
+            thumbnail = new EncodedThumbnail(input.Size, working.ContentType, working.Width, working.Height, bytes);
         }
         else
         {
@@ -30,7 +30,7 @@ public sealed class PhotoThumbnailActivity(PhotoCodec codec, ImportApiBlobs blob
         }
 
         var blob = blobs.Thumbnail(input.ImageId, input.Size);
-        await blob.UploadAsync(new BinaryData(thumbnail.Bytes), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = thumbnail.ContentType } }, cancellationToken);
-        return new ThumbnailFacts(thumbnail.Size, blob.Name, thumbnail.ContentType, thumbnail.Width, thumbnail.Height, thumbnail.Bytes.Length);
+        await blob.UploadAsync(thumbnail.Bytes, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = thumbnail.ContentType } }, cancellationToken);
+        return new ThumbnailFacts(thumbnail.Size, blob.Name, thumbnail.ContentType, thumbnail.Width, thumbnail.Height, thumbnail.Bytes.ToMemory().Length);
     }
 }

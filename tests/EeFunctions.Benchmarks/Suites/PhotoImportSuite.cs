@@ -31,6 +31,7 @@ internal sealed class PhotoImportSuite : IBenchmarkSuite
     // Enough untimed imports for the service's per-import code paths to pass the tiered JIT's 30 calls: after a single
     // warm-up import the tier-1 compiler was still rejitting them through the timed run, 9% of the service's CPU (perf).
     private const int WarmUpImports = 30;
+    private const int WarmUpLoops = 3;
     private const int Width = 4000;
     private const int Height = 3000;
     private const string Album = "bench_album";
@@ -77,7 +78,7 @@ internal sealed class PhotoImportSuite : IBenchmarkSuite
         var azuriteCpu = (azuritePid is { } a1 ? ProcessCpu.Seconds(a1) : double.NaN) - cpuBefore.Azurite;
         var benchCpu = ProcessCpu.Seconds(Environment.ProcessId) - cpuBefore.Bench;
 
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < WarmUpLoops; i++)
         {
             PlainLoopOnce(bytes);
         }
